@@ -1,0 +1,28 @@
+"""Shared helpers for the benchmark scripts: locating and streaming ../shared/data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from itertools import islice
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+FEDERAL_REGISTER = SHARED / "federal-register" / "fr-abstracts-2020-2022.jsonl.gz"
+SBIR = SHARED / "sbir" / "sbir-phase2-2008-2013.jsonl.gz"
+
+
+def read_jsonl_gz(path: Path, limit: int | None = None) -> Iterator[dict]:
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: these benchmarks need ../shared/data beside the project")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        yield from islice((json.loads(line) for line in fh), limit)
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start

@@ -1,0 +1,68 @@
+"""Turning raw bytes into text: binary detection, UTF-8 first, then a detected encoding."""
+
+from __future__ import annotations
+
+_WESTERN = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+            "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman",
+            "mac_latin2", "cp850", "cp437"}
+_CONTROL = set(range(0, 9)) | {11} | set(range(14, 32)) | {127}
+
+
+class UnreadableText(ValueError):
+    """Bytes that are not text in any encoding we can trust."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or many control characters in the first 8 KiB, mean this is not text."""
+    head = data[:8192]
+    if b"\x00" in head and not _is_utf16(head):
+        return True
+    if not head:
+        return False
+    controls = sum(1 for b in head if b in _CONTROL)
+    return controls / len(head) > 0.05
+
+
+def _is_utf16(head: bytes) -> bool:
+    return head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding). Raise UnreadableText for binary or undecodable bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if _is_utf16(data):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableText("invalid UTF-16 text") from None
+    if looks_binary(data):
+        raise UnreadableText("binary content, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    # A guess that leaves more than a trace of chaos is not text we should tag.
+    if best is None or best.chaos > 0.1 or best.encoding in ("utf_8", "ascii"):
+        raise UnreadableText(f"not valid UTF-8 (first bad byte at offset {first_bad}) "
+                             "and no other encoding fits")
+    encoding = best.encoding
+    # Short Western texts are often guessed as a sibling code page; Windows-1252 is by far the
+    # most common legacy encoding of the documents this tool reads, so it wins when it fits.
+    if encoding in _WESTERN and _decodes(data, "cp1252"):
+        encoding = "cp1252"
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError):
+        raise UnreadableText(f"not valid UTF-8 (first bad byte at offset {first_bad})") from None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,92 @@
+"""The tagger: documents in, output records out, in input order."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Iterable, Iterator, Union
+
+from spacy.language import Language
+
+from dualuse.corpora.documents import Document
+
+from .components import TECH_KEY
+from .records import error_record, mention_rows
+
+Item = Union[str, tuple, Document]
+
+
+def as_document(item: Item, index: int) -> Document:
+    """Accept a Document, an (id, text) pair or a bare string (id = its position)."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, tuple):
+        doc_id, text = item
+        return Document(id=str(doc_id), text=text, source=str(doc_id))
+    if isinstance(item, str):
+        return Document(id=str(index), text=item, source=str(index))
+    raise TypeError(f"cannot tag {type(item).__name__}: give str, (id, text) or Document")
+
+
+class Tagger:
+    """Runs the extraction pipeline (and, when the bundle has one, the classifier)."""
+
+    def __init__(self, nlp: Language, *, name: str, version: str, scorer=None) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.version = version
+        self.scorer = scorer
+
+    @property
+    def model(self) -> str:
+        return f"{self.name} {self.version}"
+
+    def tag(self, items: Iterable[Item], *, batch_size: int = 64, n_process: int = 1,
+            zone_size: int = 2000) -> Iterator[dict]:
+        """Yield one record per item, in input order.
+
+        Work is done in memory zones of ``zone_size`` documents so that a stream of any
+        length keeps flat memory.
+        """
+        stream = (as_document(item, i) for i, item in enumerate(items))
+        while True:
+            taken = 0
+
+            def chunk():
+                nonlocal taken
+                for document in islice(stream, zone_size):
+                    taken += 1
+                    yield document.text if document.error is None else "", document
+
+            with self.nlp.memory_zone():
+                for doc, document in self.nlp.pipe(chunk(), as_tuples=True, batch_size=batch_size,
+                                                   n_process=n_process):
+                    yield self.record(doc, document)
+            if taken < zone_size:
+                return
+
+    def record(self, doc, document: Document) -> dict:
+        if document.error is not None:
+            return error_record(document.id, document.source, document.error, self.model)
+        record = {"id": document.id, "source": document.source}
+        mentions = mention_rows(doc)
+        if self.scorer is not None:
+            record.update(self.scorer.score(doc, mentions))
+        record["mentions"] = mentions
+        if document.meta:
+            record["meta"] = document.meta
+        record["model"] = self.model
+        record["error"] = None
+        return record
+
+    def extract(self, texts: Iterable[str], *, batch_size: int = 64):
+        """The annotated spaCy Docs, for callers that want spans rather than records."""
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def extraction_tagger(nlp: Language | None = None) -> Tagger:
+    """A tagger that only extracts mentions (no classifier), over the packaged taxonomy."""
+    from .pipeline import build_pipeline
+
+    nlp = nlp or build_pipeline()
+    version = nlp.get_pipe(TECH_KEY).terms.version
+    return Tagger(nlp, name="dualuse-taxonomy", version=version)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from dualuse.cli.main import app
+
+runner = CliRunner()
+
+
+def records(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_tag_stdin_gives_one_record_with_mentions():
+    result = runner.invoke(app, ["tag", "-"], input="The warfighter flew a UAV with a synthetic aperture radar.")
+    assert result.exit_code == 0, result.output
+    (rec,) = records(result.stdout)
+    assert rec["id"] == "-" and rec["error"] is None
+    assert [m["text"] for m in rec["mentions"]] == ["UAV", "synthetic aperture radar"]
+    m = rec["mentions"][1]
+    assert rec["mentions"][0]["category"] == "9A012"
+    assert m["family"] == "sensors_lasers" and m["sentence"] == [0, 58]
+    assert m["cues"] == ["warfighter"]
+
+
+def test_tag_folder_with_bad_files_keeps_going_and_exits_1(tmp_path):
+    (tmp_path / "good.txt").write_text("Drone exports rose.")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["tag", str(tmp_path)])
+    assert result.exit_code == 1
+    recs = records(result.stdout)
+    assert [r["id"].rsplit("/", 1)[1] for r in recs] == ["binary.bin", "empty.txt", "good.txt"]
+    assert recs[0]["error"] and recs[1]["error"] == "empty document" and recs[2]["error"] is None
+    assert [m["text"] for m in recs[2]["mentions"]] == ["Drone"]
+    assert "empty.txt: empty document" in result.stderr
+
+
+def test_empty_stdin_gives_an_error_record_and_message():
+    result = runner.invoke(app, ["tag", "-"], input="")
+    assert result.exit_code == 1
+    (rec,) = records(result.stdout)
+    assert rec["error"] == "empty document"
+    assert "-: empty document" in result.stderr
+
+
+def test_usage_errors_exit_2():
+    assert runner.invoke(app, ["tag"]).exit_code == 2
+    assert runner.invoke(app, ["tag", "-", "-"], input="x").exit_code == 2
+    assert runner.invoke(app, ["terms", "--family", "nope"]).exit_code == 2
+
+
+def test_terms_search():
+    result = runner.invoke(app, ["terms", "aperture", "--json"])
+    assert result.exit_code == 0
+    rows = records(result.stdout)
+    assert rows and all("aperture" in json.dumps(r).lower() for r in rows)
+    assert any(r["category"] == "6A008" for r in rows)

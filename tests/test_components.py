@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import spacy
+
+from dualuse.model.components import CUES_KEY, TECH_KEY
+
+
+def tech(nlp, text):
+    doc = nlp(text)
+    return [(s.text, s.label_, s.id_) for s in doc.spans[TECH_KEY]]
+
+
+def test_longest_match_wins(tiny_nlp):
+    assert tech(tiny_nlp, "It carries a synthetic aperture radar.") == [
+        ("synthetic aperture radar", "sensors_lasers", "sar")]
+
+
+def test_plurals_hyphens_and_spacing(tiny_nlp):
+    found = tech(tiny_nlp, "Drones, unmanned-aerial vehicles, UAVs and counter drone kit; "
+                           "a counterdrone laser and Counter-Drones.")
+    assert [t for t, _, _ in found] == ["Drones", "unmanned-aerial vehicles", "UAVs", "counter drone",
+                                        "counterdrone", "Counter-Drones"]
+
+
+def test_acronyms_are_case_sensitive(tiny_nlp):
+    assert tech(tiny_nlp, "the ai said Gps; said Ai; wait; UAVIONICS; gpsd") == []
+    assert [t for t, _, _ in tech(tiny_nlp, "AI and GPS and UAV.")] == ["AI", "GPS", "UAV"]
+
+
+def test_words_are_case_insensitive(tiny_nlp):
+    assert [t for t, _, _ in tech(tiny_nlp, "ARTIFICIAL INTELLIGENCE and Fiber Lasers")] == [
+        "ARTIFICIAL INTELLIGENCE", "Fiber Lasers"]
+
+
+def test_spans_carry_term_category_and_do_not_touch_ents(tiny_nlp):
+    doc = tiny_nlp("A GPS receiver was fitted.")
+    (span,) = doc.spans[TECH_KEY]
+    assert span.text == "GPS receiver"
+    assert span._.dualuse_category == "7A005"
+    assert span._.dualuse_term == "GPS receiver"
+    assert doc.ents == ()
+
+
+def test_cues_are_marked(tiny_nlp):
+    doc = tiny_nlp("The armed forces and civil aviation both use weather radar.")
+    assert [(c.text, c.label_) for c in doc.spans[CUES_KEY]] == [
+        ("armed forces", "military"), ("civil aviation", "civilian"), ("weather radar", "civilian")]
+
+
+def test_pipeline_round_trips_through_disk(tiny_nlp, tmp_path):
+    tiny_nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    text = "Synthetic aperture radars on UAVs for the warfighter."
+    assert tech(loaded, text) == tech(tiny_nlp, text)
+    doc = loaded(text)
+    assert [c.text for c in doc.spans[CUES_KEY]] == ["warfighter"]
+    assert loaded.get_pipe(TECH_KEY).terms.version == "t.1"
+
+
+def test_pipeline_round_trips_through_bytes(tiny_nlp, tiny_taxonomy, tiny_cues):
+    from dualuse.model.pipeline import build_pipeline
+
+    other = build_pipeline()
+    other.from_bytes(tiny_nlp.to_bytes())
+    assert tech(other, "AI on a drone") == [("AI", "computing_ai", "ai"), ("drone", "aerospace_propulsion", "uav")]
+
+
+def test_multiprocess_gives_identical_spans(tiny_nlp):
+    texts = [f"Document {i}: UAVs with AI and radar for the armed forces." for i in range(40)]
+    one = [[(s.start_char, s.end_char, s.id_) for s in d.spans[TECH_KEY]] for d in tiny_nlp.pipe(texts, n_process=1)]
+    two = [[(s.start_char, s.end_char, s.id_) for s in d.spans[TECH_KEY]]
+           for d in tiny_nlp.pipe(texts, n_process=2, batch_size=8)]
+    assert one == two

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+from dualuse.corpora.readers import iter_documents, read_stream
+
+
+def by_id(docs):
+    return {d.id: d for d in docs}
+
+
+def test_folder_walk_is_recursive_sorted_and_loses_nothing(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("Radar notice.")
+    (tmp_path / "a.txt").write_text("UAV notice.")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blank.txt").write_text("   \n\t ")
+    (tmp_path / "bin.dat").write_bytes(bytes(range(256)) * 10)
+    docs = list(iter_documents([str(tmp_path), str(tmp_path / "missing.txt")]))
+    ids = [d.id for d in docs]
+    assert ids == [str(tmp_path / n) for n in ("a.txt", "bin.dat", "blank.txt", "empty.txt")] + [
+        str(tmp_path / "b" / "z.txt"), str(tmp_path / "missing.txt")]
+    d = by_id(docs)
+    assert d[str(tmp_path / "a.txt")].error is None
+    assert d[str(tmp_path / "empty.txt")].error == "empty document"
+    assert d[str(tmp_path / "blank.txt")].error == "only whitespace"
+    assert "binary" in d[str(tmp_path / "bin.dat")].error
+    assert d[str(tmp_path / "missing.txt")].error == "no such file or directory"
+
+
+def test_legacy_encoding_is_detected_and_garbage_is_refused(tmp_path):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le système de défense aérienne utilise un radar à synthèse d'ouverture. "
+                      "Les drones sont contrôlés à l'exportation.".encode("cp1252"))
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"ok \xff\xfe\xfa\xfb\x81\x8d\x8f\x90\x9d" * 40)
+    d = by_id(iter_documents([str(latin), str(junk)]))
+    assert d[str(latin)].error is None and "Le système de défense" in d[str(latin)].text
+    assert d[str(latin)].meta["encoding"]
+    assert d[str(junk)].error is not None
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_gets_an_error(tmp_path):
+    f = tmp_path / "secret.txt"
+    f.write_text("radar")
+    f.chmod(0)
+    (doc,) = iter_documents([str(f)])
+    assert doc.error.startswith("cannot read")
+
+
+def test_directory_symlink_loop_is_reported_not_followed(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "x.txt").write_text("radar")
+    os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
+    docs = list(iter_documents([str(tmp_path)]))
+    assert [d.id for d in docs] == [str(tmp_path / "d" / "x.txt"), str(tmp_path / "d" / "loop")]
+    assert "not followed" in docs[1].error
+
+
+def test_stdin_stream():
+    doc = read_stream(io.BytesIO("UAVs over the sea".encode()))
+    assert doc.id == "-" and doc.text == "UAVs over the sea" and doc.error is None
+    assert read_stream(io.BytesIO(b"")).error == "empty document"
