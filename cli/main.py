@@ -34,9 +34,15 @@ def tag(
 
     if sum(1 for i in inputs if i == "-") > 1:
         fail_usage("'-' (stdin) can be given only once")
+    from dualuse.model.bundle import BundleError
+
     failed = 0
     out = sys.stdout
-    for record in tag_inputs(inputs, model=model, batch_size=batch_size):
+    try:
+        records = tag_inputs(inputs, model=model, batch_size=batch_size)
+    except BundleError as exc:
+        fail_usage(str(exc))
+    for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
         if record["error"] is not None:
@@ -66,6 +72,77 @@ def terms(
     for row in rows:
         typer.echo(f"{row['name']}\t{row['family']}\t{row['category'] or '-'}\t{', '.join(row['patterns'])}")
     typer.echo(f"{len(rows)} terms", err=True)
+
+
+def _fields(text_field: str, label_field: str, id_field: str) -> dict:
+    return {"text_field": text_field, "label_field": label_field, "id_field": id_field}
+
+
+TEXT_FIELD = typer.Option("text", "--text-field", help="Field (column) holding the text.")
+LABEL_FIELD = typer.Option("label", "--label-field", help="Field holding the label (military/civilian).")
+ID_FIELD = typer.Option("id", "--id-field", help="Field holding the document id.")
+
+
+@app.command()
+def train(
+    corpus: List[Path] = typer.Argument(..., help="Labelled corpora: .jsonl, .csv, .parquet or a saved HF dataset folder."),
+    out: Path = typer.Option(..., "--out", "-o", help="Bundle directory to write."),
+    text_field: str = TEXT_FIELD,
+    label_field: str = LABEL_FIELD,
+    id_field: str = ID_FIELD,
+    name: str = typer.Option("dualuse-custom", help="Bundle name recorded in the manifest and every record."),
+    version: str = typer.Option("0.1.0", help="Bundle version."),
+    held_out: float = typer.Option(0.2, min=0.05, max=0.5, help="Share of documents held out for thresholds and metrics."),
+    seed: int = typer.Option(0, help="Random seed for the split and the learners."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --out."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the held-out report as JSON."),
+) -> None:
+    """Train a bundle: fit, cross-validate, choose thresholds on held-out data, write the bundle."""
+    from dualuse.corpora.labelled import CorpusError
+    from dualuse.training.evaluate import format_report
+    from dualuse.training.train import train as run_train
+
+    _refuse_existing(json_out, force)
+    try:
+        result = run_train(corpus, out, name=name, version=version, force=force, seed=seed,
+                           held_out=held_out, fields=_fields(text_field, label_field, id_field))
+    except (CorpusError, FileExistsError) as exc:
+        fail_usage(str(exc))
+    typer.echo(format_report(result["report"]), err=True)
+    typer.echo(f"wrote {result['out']}", err=True)
+    if json_out:
+        json_out.write_text(json.dumps(result["report"], indent=1) + "\n", encoding="utf-8")
+
+
+@app.command()
+def evaluate(
+    corpus: List[Path] = typer.Argument(..., help="Labelled corpora to score."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Bundle (default: the shipped one)."),
+    text_field: str = TEXT_FIELD,
+    label_field: str = LABEL_FIELD,
+    id_field: str = ID_FIELD,
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the report as JSON to this file."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --json file."),
+) -> None:
+    """Score a labelled corpus: precision, recall, F1, ROC AUC, Brier, ECE, per-family table, confusion."""
+    from dualuse.corpora.labelled import CorpusError
+    from dualuse.model.bundle import BundleError
+    from dualuse.training.evaluate import format_report
+    from dualuse.training.train import evaluate as run_evaluate
+
+    _refuse_existing(json_out, force)
+    try:
+        report = run_evaluate(corpus, model, fields=_fields(text_field, label_field, id_field))
+    except (CorpusError, BundleError) as exc:
+        fail_usage(str(exc))
+    typer.echo(format_report(report))
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
+def _refuse_existing(path: Optional[Path], force: bool) -> None:
+    if path is not None and path.exists() and not force:
+        fail_usage(f"{path} exists; use --force to replace it")
 
 
 if __name__ == "__main__":

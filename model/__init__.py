@@ -10,12 +10,18 @@ from __future__ import annotations
 
 
 def load(path=None):
-    """A Tagger for the bundle at ``path`` (the shipped default bundle when None)."""
-    from .tagger import extraction_tagger
+    """A Tagger for the bundle at ``path`` (the shipped default bundle when None).
 
-    if path is None:
-        return extraction_tagger()
-    raise NotImplementedError("bundles arrive with the classifier")
+    The bundle's files are checked against their SHA-256 in its manifest before anything is
+    loaded; a tampered or incomplete bundle raises ``BundleError``.
+    """
+    from .bundle import load_pipeline
+    from .tagger import Tagger
+    from .taxonomy import packaged
+
+    nlp, manifest = load_pipeline(packaged("default") if path is None else path)
+    return Tagger(nlp, name=manifest.get("name", "dualuse"), version=manifest.get("version", "?"),
+                  manifest=manifest)
 
 
 __all__ = ["load"]

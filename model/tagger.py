@@ -9,7 +9,10 @@ from spacy.language import Language
 
 from dualuse.corpora.documents import Document
 
+from .classifier import flag_for
 from .components import TECH_KEY
+
+CLASSIFIER = "dualuse_classifier"
 from .records import error_record, mention_rows
 
 Item = Union[str, tuple, Document]
@@ -30,11 +33,26 @@ def as_document(item: Item, index: int) -> Document:
 class Tagger:
     """Runs the extraction pipeline (and, when the bundle has one, the classifier)."""
 
-    def __init__(self, nlp: Language, *, name: str, version: str, scorer=None) -> None:
+    def __init__(self, nlp: Language, *, name: str, version: str, manifest: dict | None = None) -> None:
         self.nlp = nlp
         self.name = name
         self.version = version
-        self.scorer = scorer
+        self.manifest = manifest or {}
+        self.classifier = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names else None
+        self._override: dict | None = None
+
+    @property
+    def thresholds(self) -> dict:
+        if self._override is not None:
+            return self._override
+        return dict(self.classifier.thresholds) if self.classifier is not None else {}
+
+    def set_thresholds(self, military: float, civilian: float | None = None) -> None:
+        """Override the bundle's thresholds (one value means no review band)."""
+        civilian = military if civilian is None else civilian
+        if not 0.0 <= civilian <= military <= 1.0:
+            raise ValueError("thresholds must satisfy 0 <= civilian <= military <= 1")
+        self._override = {"military": military, "civilian": civilian}
 
     @property
     def model(self) -> str:
@@ -69,9 +87,16 @@ class Tagger:
             return error_record(document.id, document.source, document.error, self.model)
         record = {"id": document.id, "source": document.source}
         mentions = mention_rows(doc)
-        if self.scorer is not None:
-            record.update(self.scorer.score(doc, mentions))
+        if self.classifier is not None:
+            prob = doc._.dualuse_military_prob
+            record["military_prob"] = round(prob, 4)
+            record["flag"] = flag_for(prob, self._override) if self._override else doc._.dualuse_flag
+            for row, span in zip(mentions, doc.spans[TECH_KEY]):
+                row["military_prob"] = round(span._.dualuse_military_prob, 4)
         record["mentions"] = mentions
+        if self.classifier is not None:
+            record["evidence"] = doc._.dualuse_evidence
+            record["drivers"] = doc._.dualuse_drivers
         if document.meta:
             record["meta"] = document.meta
         record["model"] = self.model

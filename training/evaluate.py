@@ -1,0 +1,82 @@
+"""Stage 3, evaluate: classification, ranking and calibration metrics, overall and per family."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import brier_score_loss, confusion_matrix, precision_recall_fscore_support, roc_auc_score
+
+from dualuse.model.classifier import flag_for
+from dualuse.model.taxonomy import FAMILIES
+
+
+def expected_calibration_error(y: np.ndarray, probs: np.ndarray, bins: int = 10) -> float:
+    """Weighted mean gap between predicted probability and observed frequency, in equal-width bins."""
+    y = np.asarray(y, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(probs, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            ece += mask.mean() * abs(probs[mask].mean() - y[mask].mean())
+    return float(ece)
+
+
+def binary_metrics(y_military: np.ndarray, probs: np.ndarray, *, threshold: float = 0.5) -> dict:
+    y = np.asarray(y_military, dtype=int)
+    pred = (probs >= threshold).astype(int)
+    p, r, f, _ = precision_recall_fscore_support(y, pred, average="binary", pos_label=1, zero_division=0)
+    out = {"n": int(len(y)), "military": int(y.sum()), "precision": round(float(p), 4),
+           "recall": round(float(r), 4), "f1": round(float(f), 4)}
+    if len(set(y.tolist())) == 2:
+        out["roc_auc"] = round(float(roc_auc_score(y, probs)), 4)
+    else:
+        out["roc_auc"] = None
+    out["brier"] = round(float(brier_score_loss(y, probs, pos_label=1)), 4) if len(y) else None
+    out["ece"] = round(expected_calibration_error(y, probs), 4)
+    return out
+
+
+def evaluate_predictions(labels: np.ndarray, probs: np.ndarray, families: list, thresholds: dict) -> dict:
+    """The full report: overall metrics, per-family table, confusion matrix and flag counts."""
+    y = np.asarray([lab == "military" for lab in labels], dtype=int)
+    report = {"overall": binary_metrics(y, probs)}
+    tn, fp, fn, tp = confusion_matrix(y, (probs >= 0.5).astype(int), labels=[0, 1]).ravel()
+    report["confusion"] = {"labels": ["civilian", "military"],
+                           "matrix": [[int(tn), int(fp)], [int(fn), int(tp)]],
+                           "note": "rows = true label, columns = predicted at p >= 0.5"}
+    flags = [flag_for(float(p), thresholds) for p in probs]
+    counts = {lab: {f: 0 for f in ("military", "review", "civilian")} for lab in ("military", "civilian")}
+    for lab, f in zip(labels, flags):
+        counts[lab][f] += 1
+    report["flags"] = counts
+    report["thresholds"] = thresholds
+    table = {}
+    for fam in list(FAMILIES) + ["none"]:
+        mask = np.array([(fam in fs) if fam != "none" else not fs for fs in families], dtype=bool)
+        if mask.sum() >= 5:
+            table[fam] = binary_metrics(y[mask], probs[mask])
+    report["per_family"] = table
+    return report
+
+
+def format_report(report: dict) -> str:
+    o = report["overall"]
+    lines = [f"documents: {o['n']} ({o['military']} military)",
+             f"precision {o['precision']:.3f}  recall {o['recall']:.3f}  F1 {o['f1']:.3f}  "
+             f"ROC AUC {o['roc_auc'] if o['roc_auc'] is None else format(o['roc_auc'], '.3f')}  "
+             f"Brier {o['brier']:.3f}  ECE {o['ece']:.3f}",
+             "", "confusion (rows true, columns predicted at p >= 0.5):",
+             "             civilian  military"]
+    (tn, fp), (fn, tp) = report["confusion"]["matrix"]
+    lines += [f"  civilian   {tn:8d}  {fp:8d}", f"  military   {fn:8d}  {tp:8d}", ""]
+    th = report["thresholds"]
+    lines.append(f"flags (military >= {th['military']:.2f}, civilian < {th['civilian']:.2f}):")
+    for lab, c in report["flags"].items():
+        lines.append(f"  {lab:9s} -> military {c['military']}, review {c['review']}, civilian {c['civilian']}")
+    lines += ["", f"{'family':22s} {'n':>5s} {'mil':>5s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'AUC':>6s} {'ECE':>6s}"]
+    for fam, m in report["per_family"].items():
+        auc = "-" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
+        lines.append(f"{fam:22s} {m['n']:5d} {m['military']:5d} {m['precision']:6.3f} {m['recall']:6.3f} "
+                     f"{m['f1']:6.3f} {auc:>6s} {m['ece']:6.3f}")
+    return "\n".join(lines)
