@@ -143,6 +143,7 @@ class MilitaryClassifier:
             raise ValueError(f"The '{self.name}' component has no fitted models to save.")
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
+        safe.plain_vocabularies(self.models)
         safe.dump(self.models, path / MODEL_FILE)
         cfg = {"thresholds": self.thresholds, "max_evidence": self.max_evidence,
                "max_drivers": self.max_drivers}

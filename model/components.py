@@ -64,6 +64,7 @@ class TermRuler:
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._label_of: dict[int, int] = {}
+        self.resolve_acronyms = label_field == "family"
 
     # -------------------------------------------------------------- data in
     def initialize(self, get_examples: Optional[Callable[[], Iterable]] = None, *,
@@ -84,11 +85,16 @@ class TermRuler:
         self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._label_of = {}
         strings = self.nlp.vocab.strings
+        make_doc = _private_tokenizer(self.nlp)
         for entry in terms.entries:
-            exact, lower = [], []
+            exact, lower = set(), set()
             for pattern in entry.patterns:
-                target = exact if is_case_sensitive(pattern) else lower
-                target.extend(self.nlp.make_doc(form) for form in surface_forms(pattern))
+                if is_case_sensitive(pattern):
+                    exact.update(surface_forms(pattern))
+                else:
+                    lower.update(form.lower() for form in surface_forms(pattern))
+            exact = [make_doc(form) for form in sorted(exact)]
+            lower = [make_doc(form) for form in sorted(lower)]
             if exact:
                 self._exact.add(entry.id, exact)
             if lower:
@@ -104,6 +110,8 @@ class TermRuler:
             Span(doc, start, end, label=self._label_of[match_id], span_id=match_id)
             for match_id, start, end in matches
         )
+        if self.resolve_acronyms and spans:
+            spans = _with_defined_acronyms(doc, spans)
         doc.spans[self.spans_key] = spans
         by_id = self.terms.by_id
         for span in spans:
@@ -141,6 +149,89 @@ class TermRuler:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms to save.")
         return self.terms.to_lines(self.label_field)
+
+
+def _private_tokenizer(nlp: Language) -> Callable:
+    """A copy of the pipeline's tokenizer for tokenizing patterns.
+
+    spaCy's tokenizer caches at most 10,000 chunks and never evicts: tokenizing thousands of
+    pattern variants with the pipeline's own tokenizer would fill that cache and make every
+    later document tokenize several times slower.
+    """
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(nlp.vocab)
+    tokenizer.from_bytes(nlp.tokenizer.to_bytes())
+    return tokenizer
+
+
+_MAX_ACRONYM_TOKENS = 5
+
+
+def _defined_acronym(doc: Doc, span: Span) -> tuple[int, int] | None:
+    """Token range of "ACRONYM" when ``span`` is followed by "(ACRONYM)" that abbreviates it.
+
+    An acronym has at least two capitals and its letters appear in order in the long form, the
+    first one starting it, as in "synthetic aperture radar (SAR)" or "trinitrotoluene (TNT)".
+    """
+    open_at = span.end
+    if open_at >= len(doc) or doc[open_at].text != "(":
+        return None
+    for close in range(open_at + 2, min(open_at + 2 + _MAX_ACRONYM_TOKENS, len(doc))):
+        if doc[close].text == ")":
+            break
+    else:
+        return None
+    inner = doc[open_at + 1:close]
+    text = inner.text
+    if " " in text or len(text) < 2 or len(text) > 12:
+        return None
+    core = text[:-1] if text.endswith("s") and text[-2:-1].isupper() else text
+    if sum(c.isupper() for c in core) < 2 or not core[0].isalpha():
+        return None
+    if not _abbreviates(core, span.text):
+        return None
+    return inner.start, inner.end
+
+
+def _abbreviates(acronym: str, long_form: str) -> bool:
+    """The acronym's letters appear in order in the long form, the first one starting it."""
+    letters = [c.lower() for c in acronym if c.isalnum()]
+    long_form = long_form.lower()
+    if not letters or letters[0] != long_form[:1]:
+        return False
+    pos = 1
+    for c in letters[1:]:
+        pos = long_form.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _with_defined_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Add every use of an acronym the document defines for a matched term ("... radar (SAR)").
+
+    The document's own definition wins over any other reading of the same letters.
+    """
+    defined: dict[str, tuple[Span, int]] = {}
+    for span in spans:
+        found = _defined_acronym(doc, span)
+        if found:
+            text = doc[found[0]:found[1]].text
+            if text.endswith("s") and text[-2:-1].isupper():
+                text = text[:-1]
+            defined.setdefault(text, (span, found[1] - found[0]))
+    if not defined:
+        return spans
+    added = []
+    for acronym, (long_form, n) in defined.items():
+        for i in range(len(doc) - n + 1):
+            if doc[i:i + n].text in (acronym, acronym + "s"):
+                added.append(Span(doc, i, i + n, label=long_form.label, span_id=long_form.id))
+    covered = {t for s in added for t in range(s.start, s.end)}
+    kept = [s for s in spans if not covered.intersection(range(s.start, s.end))]
+    return filter_spans(kept + added)
 
 
 def term_table(nlp: Language) -> dict[str, object]:

@@ -232,8 +232,11 @@ def surface_forms(pattern: str) -> list[str]:
         return sorted(forms)
     parts = re.split(r"([ -])", base)
     words, seps = parts[0::2], parts[1::2]
-    if seps and len(seps) <= 3:
-        for combo in _combinations(len(seps)):
+    if seps:
+        # Every joining for short compounds; for longer phrases only all-space and all-hyphen,
+        # which is how they are written in practice.
+        combos = _combinations(len(seps)) if len(seps) <= 2 else [(" ",) * len(seps), ("-",) * len(seps)]
+        for combo in combos:
             joinings.add("".join(w + (combo[i] if i < len(combo) else "") for i, w in enumerate(words)))
         if "-" in seps and all(len(w) <= 8 for w in words):
             joinings.add("".join(words))

@@ -71,3 +71,13 @@ def test_multiprocess_gives_identical_spans(tiny_nlp):
     two = [[(s.start_char, s.end_char, s.id_) for s in d.spans[TECH_KEY]]
            for d in tiny_nlp.pipe(texts, n_process=2, batch_size=8)]
     assert one == two
+
+
+def test_acronym_defined_in_the_document_becomes_a_mention(tiny_nlp):
+    found = tech(tiny_nlp, "A synthetic aperture radar (SAR) was fitted. Later the SAR and two SARs failed.")
+    assert [(t, i) for t, _, i in found] == [("synthetic aperture radar", "sar"), ("SAR", "sar"),
+                                             ("SAR", "sar"), ("SARs", "sar")]
+
+
+def test_parenthesis_that_is_not_an_abbreviation_is_ignored(tiny_nlp):
+    assert [t for t, _, _ in tech(tiny_nlp, "Drones (DJI) and radar (2019) and SAR teams.")] == ["Drones", "radar"]

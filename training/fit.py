@@ -34,9 +34,18 @@ def make_pipeline(*, C: float = 4.0, max_features: int = 200_000, cv: int = 5, s
     ])
 
 
+MIN_CONTEXT_ROWS = 10
+
+
 def fit_models(prepared: Prepared, *, seed: int = 0, C: float = 4.0) -> dict:
     doc_model = make_pipeline(C=C, seed=seed).fit(_frame(prepared.doc_rows), prepared.labels)
-    ctx_model = make_pipeline(C=C, seed=seed).fit(_frame(prepared.ctx_rows), prepared.ctx_labels)
+    ctx_rows, ctx_labels = list(prepared.ctx_rows), list(prepared.ctx_labels)
+    # A corpus with few mentions in one class still needs a context model: whole documents
+    # then serve as contexts too.
+    if min(ctx_labels.count(lab) for lab in set(prepared.labels)) < MIN_CONTEXT_ROWS:
+        ctx_rows += prepared.doc_rows
+        ctx_labels += list(prepared.labels)
+    ctx_model = make_pipeline(C=C, seed=seed).fit(_frame(ctx_rows), np.array(ctx_labels, dtype=object))
     return {"document": doc_model, "context": ctx_model}
 
 

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+
+import pytest
+import spacy
+from typer.testing import CliRunner
+
+from corpus_factory import make_docs, write_jsonl
+from dualuse.cli.main import app
+from dualuse.corpora.labelled import CorpusError, read_corpora
+from dualuse.model import load
+from dualuse.model.bundle import MANIFEST, BundleError, BundleVersionWarning, verify_bundle
+from dualuse.training.train import train
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def corpus_file(tmp_path_factory):
+    return write_jsonl(tmp_path_factory.mktemp("corpus") / "train.jsonl", make_docs(30))
+
+
+@pytest.fixture(scope="session")
+def bundle(corpus_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundles") / "b"
+    train([corpus_file], out, name="test-bundle", version="9.9.9")
+    return out
+
+
+def test_end_to_end_train_then_tag(bundle):
+    tagger = load(bundle)
+    mil, civ = list(tagger.tag([
+        ("m", "The Navy program office requests UAVs for shipboard combat systems and the warfighter."),
+        ("c", "Hospitals use AI to improve patient diagnosis; farmers monitor crops with drones."),
+    ]))
+    assert mil["model"] == "test-bundle 9.9.9"
+    assert mil["military_prob"] > 0.5 > civ["military_prob"]
+    assert mil["flag"] == "military" and civ["flag"] == "civilian"
+    assert all(0.0 <= m["military_prob"] <= 1.0 for m in mil["mentions"] + civ["mentions"])
+    assert mil["evidence"] and mil["evidence"][0]["cues"]
+    assert {"start", "end", "military_prob", "cues"} <= set(mil["evidence"][0])
+
+
+def test_document_without_mentions_still_gets_a_score(bundle):
+    (rec,) = load(bundle).tag([("x", "Costs fell over the year and the report was published in March.")])
+    assert rec["mentions"] == [] and 0.0 <= rec["military_prob"] <= 1.0 and rec["flag"] in ("military", "civilian", "review")
+
+
+def test_manifest_records_what_a_reviewer_needs(bundle, corpus_file):
+    manifest = json.loads((bundle / MANIFEST).read_text())
+    assert manifest["name"] == "test-bundle" and manifest["taxonomy_version"]
+    assert set(manifest["versions"]) >= {"python", "spacy", "scikit-learn", "skops"}
+    assert manifest["corpus"]["documents"] == 60 and len(manifest["corpus"]["sha256"]) == 64
+    assert "dualuse_classifier/classifier.skops" in manifest["files"]
+    th = manifest["thresholds"]
+    assert 0 <= th["civilian"] <= th["military"] <= 1
+    for key in ("roc_auc", "brier", "ece", "f1"):
+        assert key in manifest["metrics"]["overall"]
+
+
+def test_spacy_load_gives_probabilities_as_extensions(bundle):
+    nlp = spacy.load(bundle)
+    doc = nlp("The warfighter flew UAVs with synthetic aperture radar.")
+    assert 0.0 <= doc._.dualuse_military_prob <= 1.0
+    assert doc._.dualuse_flag in ("military", "civilian", "review")
+    assert [s._.dualuse_military_prob is not None for s in doc.spans["dualuse_tech"]] == [True, True]
+
+
+def test_multiprocess_tagging_gives_identical_records(bundle):
+    texts = [(str(i), d["text"]) for i, d in enumerate(make_docs(10, seed=3))]
+    tagger = load(bundle)
+    assert list(tagger.tag(texts, n_process=1)) == list(tagger.tag(texts, n_process=2, batch_size=4))
+
+
+def copy_bundle(bundle, tmp_path):
+    target = tmp_path / "copy"
+    shutil.copytree(bundle, target)
+    return target
+
+
+def test_tampered_bundle_is_refused_naming_the_file(bundle, tmp_path):
+    b = copy_bundle(bundle, tmp_path)
+    with open(b / "dualuse_tech" / "terms.jsonl", "a") as fh:
+        fh.write("\n")
+    with pytest.raises(BundleError, match="dualuse_tech/terms.jsonl"):
+        load(b)
+
+
+def test_tampered_classifier_is_refused_even_through_spacy_load(bundle, tmp_path):
+    b = copy_bundle(bundle, tmp_path)
+    (b / "dualuse_classifier" / "classifier.skops").write_bytes(b"not a model")
+    with pytest.raises(BundleError, match="classifier.skops"):
+        spacy.load(b)
+
+
+def test_incomplete_and_padded_bundles_are_refused(bundle, tmp_path):
+    b = copy_bundle(bundle, tmp_path)
+    (b / "dualuse_classifier" / "cfg.json").unlink()
+    with pytest.raises(BundleError, match="cfg.json is missing"):
+        load(b)
+    b2 = copy_bundle(bundle, tmp_path / "2")
+    (b2 / "extra.pkl").write_bytes(b"x")
+    with pytest.raises(BundleError, match="extra.pkl"):
+        load(b2)
+    with pytest.raises(BundleError, match="not a model bundle"):
+        load(tmp_path)
+
+
+def test_untrusted_types_are_refused_even_with_a_matching_hash(bundle, tmp_path):
+    import skops.io as sio
+    from sklearn.tree import DecisionTreeClassifier
+
+    from dualuse.model.bundle import write_manifest
+
+    b = copy_bundle(bundle, tmp_path)
+    # skops itself would trust any scikit-learn estimator; the bundle's allow-list does not.
+    (b / "dualuse_classifier" / "classifier.skops").write_bytes(sio.dumps({"document": DecisionTreeClassifier()}))
+    manifest = json.loads((b / MANIFEST).read_text())
+    write_manifest(b, {k: v for k, v in manifest.items() if k not in ("files", "versions", "format")})
+    with pytest.raises(Exception, match="not trusted"):
+        load(b)
+
+
+def test_version_mismatch_warns(bundle, tmp_path):
+    b = copy_bundle(bundle, tmp_path)
+    manifest = json.loads((b / MANIFEST).read_text())
+    manifest["versions"]["scikit-learn"] = "0.0.1"
+    (b / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.warns(BundleVersionWarning, match="scikit-learn 0.0.1"):
+        verify_bundle(b)
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"id": "x", "text": "radar", "label": None}, "train.jsonl:3: missing label"),
+    ({"id": "x", "text": "radar", "label": "secret"}, "train.jsonl:3: unknown label 'secret'"),
+    ({"id": "x", "text": "  ", "label": "military"}, "train.jsonl:3: empty text"),
+    ({"id": "x", "body": "radar", "label": "military"}, "train.jsonl:3: no field 'text'"),
+])
+def test_bad_corpus_rows_name_the_line(tmp_path, row, message):
+    rows = make_docs(1)[:2] + [row]
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    with pytest.raises(CorpusError, match=message):
+        read_corpora([path])
+
+
+def test_single_class_corpus_is_refused(tmp_path):
+    path = write_jsonl(tmp_path / "train.jsonl", [d for d in make_docs(10) if d["label"] == "military"])
+    with pytest.raises(CorpusError, match="single class"):
+        read_corpora([path])
+
+
+def test_train_cli_errors_write_nothing_and_keep_existing_out(tmp_path, corpus_file):
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": 1, "text": "radar", "label": "maybe"}])
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["train", str(bad), "--out", str(out)])
+    assert result.exit_code == 2 and "bad.jsonl:1: unknown label 'maybe'" in result.stderr
+    assert not out.exists()
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["train", str(corpus_file), "--out", str(out)])
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_csv_corpus_with_field_mapping_and_evaluate_json(tmp_path, bundle):
+    import csv
+
+    path = tmp_path / "c.csv"
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["doc", "body", "cls"])
+        for d in make_docs(12, seed=5):
+            w.writerow([d["id"], d["text"], d["label"]])
+    report_path = tmp_path / "r.json"
+    result = runner.invoke(app, ["evaluate", str(path), "--model", str(bundle), "--text-field", "body",
+                                 "--label-field", "cls", "--id-field", "doc", "--json", str(report_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(report_path.read_text())
+    assert report["overall"]["n"] == 24 and report["overall"]["roc_auc"] > 0.9
+    assert report["confusion"]["matrix"][0][0] + report["confusion"]["matrix"][0][1] == 12
+    assert "ROC AUC" in result.stdout and "family" in result.stdout
+
+
+def test_cli_tag_with_model_and_stdin(bundle):
+    result = runner.invoke(app, ["tag", "-", "--model", str(bundle)],
+                           input="The Navy program office requests radar for shipboard combat systems and the warfighter.")
+    assert result.exit_code == 0
+    rec = json.loads(result.stdout)
+    assert rec["flag"] == "military" and rec["mentions"][0]["text"] == "radar"
+
+
+def test_hf_dataset_from_local_files(tmp_path, bundle):
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.Dataset.from_list(make_docs(12, seed=7))
+    ds.save_to_disk(str(tmp_path / "ds"))
+    docs = read_corpora([tmp_path / "ds"])
+    assert len(docs) == 24 and {d.label for d in docs} == {"military", "civilian"}
