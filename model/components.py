@@ -24,6 +24,7 @@ from .taxonomy import Taxonomy, default_cues, default_taxonomy, is_case_sensitiv
 TECH_KEY = "dualuse_tech"
 CUES_KEY = "dualuse_cues"
 _DATA_FILE = "terms.jsonl"
+_EXCLUDE = "dualuse_not_a_mention"
 
 
 def register_extensions() -> None:
@@ -64,6 +65,8 @@ class TermRuler:
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._label_of: dict[int, int] = {}
+        self._has_exclusions = False
+        self._exclude_key = 0
         self.resolve_acronyms = label_field == "family"
 
     # -------------------------------------------------------------- data in
@@ -86,6 +89,7 @@ class TermRuler:
         self._label_of = {}
         strings = self.nlp.vocab.strings
         make_doc = _private_tokenizer(self.nlp)
+        exclusions: set[str] = set()
         for entry in terms.entries:
             exact, lower = set(), set()
             for pattern in entry.patterns:
@@ -100,6 +104,14 @@ class TermRuler:
             if lower:
                 self._lower.add(entry.id, lower)
             self._label_of[strings.add(entry.id)] = strings.add(entry.label)
+            exclusions.update(form.lower() for phrase in entry.exclude for form in surface_forms(phrase))
+        # Phrases in which a pattern names something else ("frigate tuna"): they win as the
+        # longer match and are then dropped.
+        self._exclude_key = strings.add(_EXCLUDE)
+        self._label_of[self._exclude_key] = self._exclude_key
+        self._has_exclusions = bool(exclusions)
+        if exclusions:
+            self._lower.add(_EXCLUDE, [make_doc(form) for form in sorted(exclusions)])
 
     # -------------------------------------------------------------- annotate
     def __call__(self, doc: Doc) -> Doc:
@@ -110,15 +122,20 @@ class TermRuler:
             Span(doc, start, end, label=self._label_of[match_id], span_id=match_id)
             for match_id, start, end in matches
         )
+        if self._has_exclusions:
+            spans = [s for s in spans if s.id != self._exclude_key]
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans)
         doc.spans[self.spans_key] = spans
-        by_id = self.terms.by_id
-        for span in spans:
-            entry = by_id[span.id_]
-            span._.dualuse_term = entry.name
-            if entry.category is not None:
-                span._.dualuse_category = entry.category
+        if self.label_field == "family":
+            # Only technology spans carry term attributes: span extension values are keyed by
+            # offsets, and a cue with the same offsets must not overwrite them.
+            by_id = self.terms.by_id
+            for span in spans:
+                entry = by_id[span.id_]
+                span._.dualuse_term = entry.name
+                if entry.category is not None:
+                    span._.dualuse_category = entry.category
         return doc
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:

@@ -2,7 +2,8 @@
 
 A taxonomy file is JSONL. The first line is a header (``{"taxonomy": ..., "version": ...}``);
 every other line is one technology (``id``, ``name``, ``family``, ``category``, ``patterns``,
-``source``). Cue lists use the same format with ``label`` in place of ``family``.
+``source`` and optionally ``exclude``: phrases in which a pattern names something else, such as
+"frigate tuna"). Cue lists use the same format with ``label`` in place of ``family``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Entry:
     patterns: tuple[str, ...]
     category: str | None = None
     source: str | None = None
+    exclude: tuple[str, ...] = ()  # phrases in which a pattern names something else
 
 
 @dataclass
@@ -70,6 +72,8 @@ class Taxonomy:
             if label_field == "family":
                 row["category"] = e.category
             row["patterns"] = list(e.patterns)
+            if e.exclude:
+                row["exclude"] = list(e.exclude)
             if e.source is not None:
                 row["source"] = e.source
             lines.append(json.dumps(row, ensure_ascii=False))
@@ -126,10 +130,14 @@ def parse_lines(lines: Iterable[str], *, label_field: str, origin: str = "<taxon
             if key in seen_patterns and seen_patterns[key] != row["id"]:
                 raise TaxonomyError(f"{where}: pattern {p!r} already belongs to {seen_patterns[key]!r}")
             seen_patterns[key] = row["id"]
+        exclude = row.get("exclude", [])
+        if not isinstance(exclude, list) or not all(isinstance(p, str) and p.strip() for p in exclude):
+            raise TaxonomyError(f"{where}: 'exclude' must be a list of non-empty strings")
         seen_ids.add(row["id"])
         entries.append(Entry(id=row["id"], name=row["name"], label=row[label_field],
                              patterns=tuple(dict.fromkeys(p.strip() for p in patterns)),
-                             category=category, source=row.get("source")))
+                             category=category, source=row.get("source"),
+                             exclude=tuple(p.strip() for p in exclude)))
     if header is None:
         raise TaxonomyError(f"{origin}: no header line with a 'version'")
     if not entries:

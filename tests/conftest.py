@@ -25,10 +25,12 @@ TINY_TERMS = [
      "patterns": ["counter-drone"]},
     {"id": "fibre_laser", "name": "fibre laser", "family": "sensors_lasers", "category": "6A005",
      "patterns": ["fibre laser", "fiber laser"]},
+    {"id": "warship", "name": "warship", "family": "marine", "category": "ML9a",
+     "patterns": ["warship", "frigate"], "exclude": ["frigate tuna", "frigate mackerel"]},
 ]
 TINY_CUES = [
     {"taxonomy": "test cues", "version": "c.1"},
-    {"id": "m_forces", "name": "armed forces", "label": "military", "patterns": ["armed forces", "warfighter"]},
+    {"id": "m_forces", "name": "armed forces", "label": "military", "patterns": ["armed forces", "warfighter", "frigate"]},
     {"id": "c_weather", "name": "weather", "label": "civilian", "patterns": ["weather radar", "civil aviation"]},
 ]
 

@@ -81,3 +81,15 @@ def test_acronym_defined_in_the_document_becomes_a_mention(tiny_nlp):
 
 def test_parenthesis_that_is_not_an_abbreviation_is_ignored(tiny_nlp):
     assert [t for t, _, _ in tech(tiny_nlp, "Drones (DJI) and radar (2019) and SAR teams.")] == ["Drones", "radar"]
+
+
+def test_exclusion_phrases_suppress_a_pattern(tiny_nlp):
+    found = tech(tiny_nlp, "Frigate tuna and frigate mackerel quotas; the frigate sailed.")
+    assert [(t, i) for t, _, i in found] == [("frigate", "warship")]
+
+
+def test_cue_on_the_same_words_does_not_overwrite_term_attributes(tiny_nlp):
+    doc = tiny_nlp("The frigate sailed.")
+    assert [c.text for c in doc.spans[CUES_KEY]] == ["frigate"]
+    (span,) = doc.spans[TECH_KEY]
+    assert span._.dualuse_term == "warship" and span._.dualuse_category == "ML9a"
