@@ -24,7 +24,7 @@ from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
 from . import safe
 from .components import CUES_KEY, TECH_KEY, register_extensions
-from .features import context_rows, document_row
+from .features import context_rows, document_row, lower_tokens
 
 MODEL_FILE = "classifier.skops"
 CFG_FILE = "cfg.json"
@@ -92,11 +92,13 @@ class MilitaryClassifier:
         if not docs:
             return
         doc_model, ctx_model = self.models["document"], self.models["context"]
-        doc_X = doc_model[:-1].transform(_frame([document_row(d) for d in docs]))
+        tokens = [lower_tokens(d) for d in docs]
+        doc_X = doc_model[:-1].transform(_frame([document_row(d, t) for d, t in zip(docs, tokens)]))
         doc_probs = _positive(doc_model[-1], doc_X)
+        drivers = self._drivers(doc_X, doc_probs)
         per_doc, all_rows = [], []
-        for doc in docs:
-            rows, sentences = context_rows(doc)
+        for doc, toks in zip(docs, tokens):
+            rows, sentences = context_rows(doc, toks)
             per_doc.append((len(all_rows), len(rows), sentences))
             all_rows.extend(rows)
         ctx_probs = _positive(ctx_model, _frame(all_rows)) if all_rows else np.zeros(0)
@@ -110,7 +112,7 @@ class MilitaryClassifier:
             for span, p in zip(mentions, probs):
                 span._.dualuse_military_prob = float(p)
             doc._.dualuse_evidence = self._evidence(doc, sentences, probs, prob)
-            doc._.dualuse_drivers = self._drivers(doc_X[i], prob)
+            doc._.dualuse_drivers = drivers[i]
 
     def _evidence(self, doc: Doc, sentences, probs, doc_prob: float) -> list[dict]:
         best: dict[tuple[int, int], float] = {}
@@ -127,15 +129,20 @@ class MilitaryClassifier:
                              "cues": [c.text for c in cues if c.start_char >= start and c.end_char <= end]})
         return evidence
 
-    def _drivers(self, x, prob: float) -> list[str]:
+    def _drivers(self, X, probs: np.ndarray) -> list[list[str]]:
+        """Per document, the n-grams whose weight times value pushed its score the most."""
         if self._weights is None or self.max_drivers <= 0:
-            return []
+            return [[] for _ in range(X.shape[0])]
         names, coef = self._weights
-        row = x.tocsr() if hasattr(x, "tocsr") else x
-        idx, vals = row.indices, row.data * coef[row.indices]
-        sign = 1.0 if prob >= 0.5 else -1.0
-        order = np.argsort(-sign * vals)
-        return [names[idx[j]] for j in order[: self.max_drivers] if sign * vals[j] > 0]
+        X = X.tocsr()
+        contrib = X.data * coef[X.indices]
+        out = []
+        for i, prob in enumerate(probs):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            vals = contrib[lo:hi] if prob >= 0.5 else -contrib[lo:hi]
+            order = np.argsort(-vals)[: self.max_drivers]
+            out.append([names[X.indices[lo + j]] for j in order if vals[j] > 0])
+        return out
 
     # ---------------------------------------------------------------- serialisation
     def to_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import islice
 from typing import Iterable, Iterator, Union
 
 from spacy.language import Language
@@ -14,6 +13,7 @@ from .components import TECH_KEY
 
 CLASSIFIER = "dualuse_classifier"
 from .records import error_record, mention_rows
+from .zones import pipe_in_zones
 
 Item = Union[str, tuple, Document]
 
@@ -58,29 +58,11 @@ class Tagger:
     def model(self) -> str:
         return f"{self.name} {self.version}"
 
-    def tag(self, items: Iterable[Item], *, batch_size: int = 64, n_process: int = 1,
-            zone_size: int = 2000) -> Iterator[dict]:
-        """Yield one record per item, in input order.
-
-        Work is done in memory zones of ``zone_size`` documents so that a stream of any
-        length keeps flat memory.
-        """
-        stream = (as_document(item, i) for i, item in enumerate(items))
-        while True:
-            taken = 0
-
-            def chunk():
-                nonlocal taken
-                for document in islice(stream, zone_size):
-                    taken += 1
-                    yield document.text if document.error is None else "", document
-
-            with self.nlp.memory_zone():
-                for doc, document in self.nlp.pipe(chunk(), as_tuples=True, batch_size=batch_size,
-                                                   n_process=n_process):
-                    yield self.record(doc, document)
-            if taken < zone_size:
-                return
+    def tag(self, items: Iterable[Item], *, batch_size: int = 64) -> Iterator[dict]:
+        """Yield one record per item, in input order, with flat memory over any stream length."""
+        pairs = ((d.text if d.error is None else "", d)
+                 for d in (as_document(item, i) for i, item in enumerate(items)))
+        yield from pipe_in_zones(self.nlp, pairs, batch_size=batch_size, consume=self.record)
 
     def record(self, doc, document: Document) -> dict:
         if document.error is not None:

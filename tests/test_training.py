@@ -69,10 +69,15 @@ def test_spacy_load_gives_probabilities_as_extensions(bundle):
     assert [s._.dualuse_military_prob is not None for s in doc.spans["dualuse_tech"]] == [True, True]
 
 
-def test_multiprocess_tagging_gives_identical_records(bundle):
-    texts = [(str(i), d["text"]) for i, d in enumerate(make_docs(10, seed=3))]
-    tagger = load(bundle)
-    assert list(tagger.tag(texts, n_process=1)) == list(tagger.tag(texts, n_process=2, batch_size=4))
+def test_multiprocess_pipe_gives_identical_scores(bundle):
+    texts = [d["text"] for d in make_docs(10, seed=3)]
+    nlp = spacy.load(bundle)
+
+    def scores(docs):
+        return [(d._.dualuse_military_prob, d._.dualuse_flag, d._.dualuse_evidence, d._.dualuse_drivers,
+                 [s._.dualuse_military_prob for s in d.spans["dualuse_tech"]]) for d in docs]
+
+    assert scores(nlp.pipe(texts, n_process=1)) == scores(nlp.pipe(texts, n_process=2, batch_size=4))
 
 
 def copy_bundle(bundle, tmp_path):

@@ -18,8 +18,9 @@ from .prepare import Prepared
 def _features(max_features: int) -> ColumnTransformer:
     tokens = dict(token_pattern=r"\S+", lowercase=False, binary=True)
     return ColumnTransformer([
+        # Rows arrive lower-cased and tokenized by spaCy: no second lower-casing here.
         ("text", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
-                                 strip_accents="unicode", max_features=max_features, dtype=np.float32), TEXT),
+                                 lowercase=False, max_features=max_features, dtype=np.float32), TEXT),
         ("cue", CountVectorizer(**tokens), CUES),
         ("tag", CountVectorizer(**tokens), TAGS),
     ])

@@ -8,7 +8,8 @@ import numpy as np
 
 from dualuse.corpora.labelled import LabelledDoc
 from dualuse.model.components import TECH_KEY
-from dualuse.model.features import context_rows, document_row
+from dualuse.model.features import context_rows, document_row, lower_tokens
+from dualuse.model.zones import pipe_in_zones
 
 
 @dataclass
@@ -37,17 +38,20 @@ class Prepared:
         return self.labels[self.ctx_doc] if len(self.ctx_doc) else np.array([], dtype=object)
 
 
-def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64, n_process: int = 1) -> Prepared:
+def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64) -> Prepared:
     ids, labels, doc_rows, families, ctx_rows, ctx_doc = [], [], [], [], [], []
-    pairs = ((d.text, i) for i, d in enumerate(docs))
-    with nlp.memory_zone():
-        for doc, i in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-            ids.append(docs[i].id)
-            labels.append(docs[i].label)
-            doc_rows.append(document_row(doc))
-            families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
-            rows, _ = context_rows(doc)
-            ctx_rows.extend(rows)
-            ctx_doc.extend([len(ids) - 1] * len(rows))
+    def consume(doc, i):
+        ids.append(docs[i].id)
+        labels.append(docs[i].label)
+        tokens = lower_tokens(doc)
+        doc_rows.append(document_row(doc, tokens))
+        families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
+        rows, _ = context_rows(doc, tokens)
+        ctx_rows.extend(rows)
+        ctx_doc.extend([len(ids) - 1] * len(rows))
+
+    for _ in pipe_in_zones(nlp, ((d.text, i) for i, d in enumerate(docs)), batch_size=batch_size,
+                           consume=consume):
+        pass
     return Prepared(ids=ids, labels=np.array(labels, dtype=object), doc_rows=doc_rows, families=families,
                     ctx_rows=ctx_rows, ctx_doc=np.array(ctx_doc, dtype=int))

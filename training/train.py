@@ -20,7 +20,7 @@ MIN_PER_CLASS = 10
 
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, force: bool = False, seed: int = 0, held_out: float = 0.2,
-          target_precision: float = 0.9, taxonomy=None, n_process: int = 1) -> dict:
+          target_precision: float = 0.9, taxonomy=None) -> dict:
     out = Path(out)
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
@@ -29,7 +29,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     if min(counts.values()) < MIN_PER_CLASS:
         raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
     nlp = build_pipeline(taxonomy)
-    prepared = prepare(docs, nlp, n_process=n_process)
+    prepared = prepare(docs, nlp)
 
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
@@ -54,18 +54,21 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
 
 
 def evaluate(paths: list, model: Path | None = None, *, fields: dict | None = None,
-             batch_size: int = 64, n_process: int = 1) -> dict:
+             batch_size: int = 64) -> dict:
     from dualuse.model import load
+    from dualuse.model.zones import pipe_in_zones
 
-    docs = read_corpora(paths, **(fields or {})) if len(paths) else []
+    docs = read_corpora(paths, **(fields or {}))
     tagger = load(model)
-    probs, families, labels = [], [], []
-    for doc, i in tagger.nlp.pipe(((d.text, i) for i, d in enumerate(docs)), as_tuples=True,
-                                  batch_size=batch_size, n_process=n_process):
-        probs.append(doc._.dualuse_military_prob)
-        families.append(frozenset(s.label_ for s in doc.spans.get("dualuse_tech", [])))
-        labels.append(docs[i].label)
-    report = evaluate_predictions(np.array(labels, dtype=object), np.array(probs), families,
+
+    def consume(doc, i):
+        return (doc._.dualuse_military_prob, frozenset(s.label_ for s in doc.spans.get("dualuse_tech", [])),
+                docs[i].label)
+
+    scored = list(pipe_in_zones(tagger.nlp, ((d.text, i) for i, d in enumerate(docs)),
+                                batch_size=batch_size, consume=consume))
+    probs, families, labels = zip(*scored)
+    report = evaluate_predictions(np.array(labels, dtype=object), np.array(probs), list(families),
                                   tagger.thresholds)
     report["model"] = tagger.model
     return report

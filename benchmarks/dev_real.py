@@ -1,0 +1,67 @@
+"""The team's dev set of real documents: our own labels (benchmarks/dev_real_labels.jsonl, ids only)
+for 200 SBIR and Federal Register abstracts, scored with a bundle. The texts are read from
+../shared/data by id; nothing of them is stored in the repository.
+
+    python benchmarks/dev_real.py [--model DIR] [--errors 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+
+from dualuse.model import load
+from dualuse.training.evaluate import binary_metrics
+
+from common import FEDERAL_REGISTER, ROOT, SBIR, read_jsonl_gz
+
+LABELS = ROOT / "benchmarks" / "dev_real_labels.jsonl"
+
+
+def load_dev() -> list[dict]:
+    labels = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
+    wanted = {r["id"] for r in labels}
+    texts = {}
+    for path in (SBIR, FEDERAL_REGISTER):
+        for row in read_jsonl_gz(path):
+            if row["id"] in wanted:
+                texts[row["id"]] = row
+    return [{**lab, "text": texts[lab["id"]]["text"], "title": texts[lab["id"]].get("title", "")}
+            for lab in labels]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model")
+    ap.add_argument("--errors", type=int, default=20)
+    args = ap.parse_args()
+    dev = load_dev()
+    tagger = load(args.model)
+    records = list(tagger.tag((d["id"], d["text"]) for d in dev))
+    probs = np.array([r["military_prob"] for r in records])
+    y = np.array([d["label"] == "military" for d in dev])
+    print(f"model {tagger.model}; thresholds {tagger.thresholds}")
+    print("| subset | n | military | ROC AUC | F1 | precision | recall | Brier | ECE |\n|---|---|---|---|---|---|---|---|---|")
+    for name, mask in (("all", np.ones(len(dev), bool)),
+                       ("SBIR", np.array([d["id"].startswith("sbir") for d in dev])),
+                       ("Federal Register", np.array([d["id"].startswith("fr") for d in dev])),
+                       ("not ambiguous", np.array([not d.get("ambiguous") for d in dev]))):
+        m = binary_metrics(y[mask], probs[mask])
+        print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
+              f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")
+    flags = {}
+    for d, r in zip(dev, records):
+        flags.setdefault(d["label"], {}).setdefault(r["flag"], 0)
+        flags[d["label"]][r["flag"]] += 1
+    print("\nflags by our label:", json.dumps(flags))
+    wrong = sorted(range(len(dev)), key=lambda i: -abs(probs[i] - y[i]))[: args.errors]
+    print(f"\nlargest errors:")
+    for i in wrong:
+        d = dev[i]
+        print(f"  {probs[i]:.3f} ours={d['label']:8s} {d['id']:22s} {d['title'][:70]}  ({d['reason']})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Inference throughput with the classifier: the default bundle producing full records, against bare
+spacy.blank("en") tokenization of the same Federal Register abstracts, single process.
+
+Each is timed `--rounds` times, alternating; the best round of each is kept.
+
+    python benchmarks/inference_speed.py [--docs 20000] [--rounds 2] [--model DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import spacy
+
+from dualuse.model import load
+
+from common import FEDERAL_REGISTER, read_jsonl_gz, timed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--docs", type=int, default=20000)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--model")
+    args = ap.parse_args()
+    rows = list(read_jsonl_gz(FEDERAL_REGISTER, args.docs))
+    texts = [r["text"] for r in rows]
+    pairs = [(r["id"], r["text"]) for r in rows]
+    words = sum(len(t.split()) for t in texts)
+    bare, tagger = spacy.blank("en"), load(args.model)
+
+    def tokenize():
+        return sum(len(d) for d in bare.pipe(texts, batch_size=args.batch_size))
+
+    def tag():
+        return sum(len(r["mentions"]) for r in tagger.tag(pairs, batch_size=args.batch_size))
+
+    best = {"bare tokenizer": float("inf"), "dualuse tag (records)": float("inf")}
+    for _ in range(args.rounds):
+        for name, fn in zip(best, (tokenize, tag)):
+            _, seconds = timed(fn)
+            best[name] = min(best[name], seconds)
+    print(f"{len(texts)} Federal Register abstracts, {words} words; model {tagger.model}")
+    print("| run | seconds | docs/s | words/s |\n|---|---|---|---|")
+    for name, seconds in best.items():
+        print(f"| {name} | {seconds:.2f} | {len(texts) / seconds:,.0f} | {words / seconds:,.0f} |")
+    print(f"\nratio tag/bare: {best['bare tokenizer'] / best['dualuse tag (records)']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
