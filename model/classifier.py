@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import numpy as np
+import sklearn
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
 from . import safe
 from .components import CUES_KEY, TECH_KEY, register_extensions
-from .features import context_rows, document_row, lower_tokens
+from .features import DocArrays, KeyVocabulary, build_rows
 
 MODEL_FILE = "classifier.skops"
 CFG_FILE = "cfg.json"
@@ -62,6 +63,7 @@ class MilitaryClassifier:
         self.models: Optional[dict] = None
         self.thresholds: dict = {"military": 0.5, "civilian": 0.5}
         self._weights = None
+        self._parts: dict = {}
 
     def initialize(self, get_examples=None, *, nlp: Optional[Language] = None,
                    models: Optional[dict] = None, thresholds: Optional[dict] = None) -> None:
@@ -71,11 +73,16 @@ class MilitaryClassifier:
             self.thresholds = dict(thresholds)
 
     def set_models(self, models: dict) -> None:
+        """``models``: {"document": part, "context": part}, each part a dict with "vocabulary"
+        (KeyVocabulary state) and "pipeline" (fitted scikit-learn Pipeline on key counts)."""
         missing = {"document", "context"} - set(models)
         if missing:
             raise ValueError(f"classifier models missing: {sorted(missing)}")
         self.models = models
-        self._weights = _linear_weights(models["document"])
+        self._parts = {name: (KeyVocabulary.from_state(part["vocabulary"]), part["pipeline"])
+                       for name, part in models.items()}
+        vocab, pipeline = self._parts["document"]
+        self._weights = _linear_weights(pipeline, vocab.names)
 
     # ---------------------------------------------------------------- inference
     def __call__(self, doc: Doc) -> Doc:
@@ -91,43 +98,43 @@ class MilitaryClassifier:
             raise ValueError(f"The '{self.name}' component has no fitted models: train a bundle first.")
         if not docs:
             return
-        doc_model, ctx_model = self.models["document"], self.models["context"]
-        tokens = [lower_tokens(d) for d in docs]
-        doc_X = doc_model[:-1].transform(_frame([document_row(d, t) for d, t in zip(docs, tokens)]))
-        doc_probs = _positive(doc_model[-1], doc_X)
+        (doc_vocab, doc_model), (ctx_vocab, ctx_model) = self._parts["document"], self._parts["context"]
+        rows = build_rows([DocArrays.of(d) for d in docs])
+        # The inputs are sparse matrices we built ourselves: scikit-learn's per-call input
+        # validation would cost more than the prediction.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            doc_X = doc_model[:-1].transform(doc_vocab.transform(rows.documents))
+            doc_probs = _positive(doc_model[-1], doc_X)
+            ctx_probs = (_positive(ctx_model, ctx_vocab.transform(rows.contexts)) if len(rows.contexts)
+                         else np.zeros(0))
         drivers = self._drivers(doc_X, doc_probs)
-        per_doc, all_rows = [], []
-        for doc, toks in zip(docs, tokens):
-            rows, sentences = context_rows(doc, toks)
-            per_doc.append((len(all_rows), len(rows), sentences))
-            all_rows.extend(rows)
-        ctx_probs = _positive(ctx_model, _frame(all_rows)) if all_rows else np.zeros(0)
+        bounds = np.searchsorted(rows.context_doc, np.arange(len(docs) + 1))
         for i, doc in enumerate(docs):
             prob = float(doc_probs[i])
             doc._.dualuse_military_prob = prob
             doc._.dualuse_flag = flag_for(prob, self.thresholds)
-            offset, n, sentences = per_doc[i]
-            probs = ctx_probs[offset:offset + n]
-            mentions = list(doc.spans.get(TECH_KEY, []))
-            for span, p in zip(mentions, probs):
-                span._.dualuse_military_prob = float(p)
-            doc._.dualuse_evidence = self._evidence(doc, sentences, probs, prob)
+            lo, hi = bounds[i], bounds[i + 1]
+            probs = ctx_probs[lo:hi]
+            mentions = doc.spans.get(TECH_KEY, [])
+            for span, p in zip(mentions, probs.tolist()):
+                span._.dualuse_military_prob = p
+            sentences = [tuple(x) for x in rows.context_sentence[lo:hi].tolist()]
+            doc._.dualuse_evidence = self._evidence(doc, sentences, probs.tolist(), prob,
+                                                    rows.context_cues[lo:hi])
             doc._.dualuse_drivers = drivers[i]
 
-    def _evidence(self, doc: Doc, sentences, probs, doc_prob: float) -> list[dict]:
-        best: dict[tuple[int, int], float] = {}
+    def _evidence(self, doc: Doc, sentences, probs, doc_prob: float, cues) -> list[dict]:
+        """The sentences that drove the score, strongest first, with their cue words."""
+        best: dict[tuple[int, int], tuple[float, list]] = {}
         toward_military = doc_prob >= 0.5
-        for sent, p in zip(sentences, probs):
+        for sent, p, sent_cues in zip(sentences, probs, cues):
             keep = best.get(sent)
-            if keep is None or (p > keep if toward_military else p < keep):
-                best[sent] = float(p)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1] if toward_military else kv[1])
-        cues = list(doc.spans.get(CUES_KEY, []))
-        evidence = []
-        for (start, end), p in ranked[: self.max_evidence]:
-            evidence.append({"start": start, "end": end, "military_prob": round(p, 4),
-                             "cues": [c.text for c in cues if c.start_char >= start and c.end_char <= end]})
-        return evidence
+            if keep is None or (p > keep[0] if toward_military else p < keep[0]):
+                best[sent] = (float(p), sent_cues)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0] if toward_military else kv[1][0])
+        return [{"start": start, "end": end, "military_prob": round(p, 4),
+                 "cues": [doc[a:b].text for a, b in sent_cues]}
+                for (start, end), (p, sent_cues) in ranked[: self.max_evidence]]
 
     def _drivers(self, X, probs: np.ndarray) -> list[list[str]]:
         """Per document, the n-grams whose weight times value pushed its score the most."""
@@ -150,7 +157,6 @@ class MilitaryClassifier:
             raise ValueError(f"The '{self.name}' component has no fitted models to save.")
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        safe.plain_vocabularies(self.models)
         safe.dump(self.models, path / MODEL_FILE)
         cfg = {"thresholds": self.thresholds, "max_evidence": self.max_evidence,
                "max_drivers": self.max_drivers}
@@ -175,34 +181,25 @@ class MilitaryClassifier:
         raise NotImplementedError("the classifier is loaded from disk only (skops file with hashes)")
 
 
-def _frame(rows: list[tuple]) -> np.ndarray:
-    frame = np.empty((len(rows), 3), dtype=object)
-    for i, row in enumerate(rows):
-        frame[i] = row
-    return frame
-
-
 def _positive(estimator, X) -> np.ndarray:
     classes = list(estimator.classes_)
     return estimator.predict_proba(X)[:, classes.index(POSITIVE)]
 
 
-def _linear_weights(pipeline):
-    """(feature names, weights toward military) of a features + calibrated linear model pipeline."""
+def _linear_weights(pipeline, names: np.ndarray):
+    """(feature names, weights toward military) of a calibrated linear model; words only."""
     try:
         final = pipeline[-1]
-        names = pipeline[:-1].get_feature_names_out()
         coefs = [c.estimator.coef_[0] for c in final.calibrated_classifiers_]
     except (AttributeError, TypeError, IndexError):
         return None
     coef = np.mean(coefs, axis=0)
     if list(final.classes_).index(POSITIVE) == 0:
         coef = -coef
-    # Only words of the text are reported as drivers; cues and tags are reported as evidence.
-    # Function-word n-grams ("will", "of the") carry weight but explain nothing to a reader.
+    # Only single words with a known text are reported; cues and tags are reported as evidence,
+    # and function words ("will", "the") carry weight but explain nothing to a reader.
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    is_text = np.array([n.startswith("text__") and not set(n[6:].split()) <= ENGLISH_STOP_WORDS
-                        for n in names])
-    coef = np.where(is_text, coef, 0.0)
-    return np.array([n.split("__", 1)[-1] for n in names], dtype=object), coef
+    shown = np.array([bool(n) and n.isalpha() and len(n) > 2 and n not in ENGLISH_STOP_WORDS
+                      for n in names.tolist()])
+    return names, np.where(shown, coef, 0.0)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+import numpy as np
 import srsly
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList, ensure_path, filter_spans
+from spacy.util import SimpleFrozenList, ensure_path, filter_spans, minibatch
 
 from .taxonomy import Taxonomy, default_cues, default_taxonomy, is_case_sensitive, parse_lines, surface_forms
 
@@ -48,6 +50,60 @@ def make_tech_ruler(nlp: Language, name: str, spans_key: str) -> "TermRuler":
 def make_cue_ruler(nlp: Language, name: str, spans_key: str) -> "TermRuler":
     return TermRuler(nlp, name=name, spans_key=spans_key, label_field="label",
                      default_terms=default_cues)
+
+
+@Language.factory("dualuse_sentences")
+def make_sentence_splitter(nlp: Language, name: str) -> "SentenceSplitter":
+    return SentenceSplitter(nlp, name=name)
+
+
+class SentenceSplitter:
+    """Sentence boundaries by spaCy's ``sentencizer`` rule, computed a batch at a time.
+
+    A sentence starts at the first word token after a sentence-final character. spaCy's
+    sentencizer applies the rule token by token in Python; here it is a few numpy operations
+    over a whole batch, with one array read and one array write per document.
+    """
+
+    def __init__(self, nlp: Language, *, name: str) -> None:
+        from spacy.pipeline import Sentencizer
+
+        self.name = name
+        self._final = np.array(sorted(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars),
+                               dtype=np.uint64)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc])
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        for batch in minibatch(stream, size=batch_size):
+            self.set_annotations(batch)
+            yield from batch
+
+    def set_annotations(self, docs: list[Doc]) -> None:
+        docs = [d for d in docs if len(d)]
+        if not docs:
+            return
+        arrays = [d.to_array([ORTH, IS_PUNCT]) for d in docs]
+        sizes = np.array([len(a) for a in arrays])
+        arr = np.concatenate(arrays)
+        final = np.isin(arr[:, 0].astype(np.uint64), self._final)
+        word = ~(arr[:, 1].astype(bool) | final)
+        firsts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        # A word starts a sentence when a sentence-final character came after the previous
+        # word of the same document.
+        index = np.arange(len(arr))
+        last_word = np.maximum.accumulate(np.where(word, index, -1))
+        prev_word = np.concatenate([[-1], last_word[:-1]])
+        doc_first = np.repeat(firsts, sizes)
+        prev_word = np.where(prev_word >= doc_first, prev_word, doc_first - 1)
+        finals = np.concatenate([[0], np.cumsum(final)])
+        start = word & (finals[index] > finals[prev_word + 1])
+        start[firsts] = True
+        values = np.where(start, 1, -1).astype(np.uint64).reshape(-1, 1)
+        for doc, lo, n in zip(docs, firsts.tolist(), sizes.tolist()):
+            doc.from_array([SENT_START], values[lo:lo + n])
 
 
 class TermRuler:

@@ -1,87 +1,322 @@
-"""Classifier inputs from an annotated Doc, as plain strings (no spaCy objects reach sklearn).
+"""Classifier inputs from annotated Docs: rows of uint64 feature keys, built a batch at a time.
 
-A row is a 3-tuple of strings: (text, cue ids, technology tags). The document row holds the
-whole text; a context row holds the words around one mention (or one cue sentence). Training
-and inference build rows with these same functions.
+Keys are spaCy's own string hashes, read from the token arrays without building Python Token
+objects: lower-cased words, word bigrams, cue ids and technology tags, each kind salted so the
+kinds never collide. ``KeyVocabulary`` maps keys to columns and turns rows into a sparse
+count matrix; everything after that is a scikit-learn Pipeline. No spaCy object reaches
+scikit-learn.
+
+Two kinds of row: the document row holds every key of a document; a context row holds the
+words of one mention's sentence (at most ``WINDOW`` tokens either side of it), the cues in
+that window and the mention's tags. A document without mentions gets one context row per
+sentence that has cues instead, so that it can still show evidence. Training and inference
+build rows with these same functions.
+
+Work is split in two so that a batch is vectorized as a whole: ``DocArrays.of`` copies what
+is needed out of one Doc (one ``to_array`` call and the span offsets), and ``build_rows``
+turns a list of them into rows with a handful of numpy operations.
 """
 
 from __future__ import annotations
 
-from spacy.attrs import LOWER
-from spacy.tokens import Doc, Span
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.tokens import Doc
 
 from .components import CUES_KEY, TECH_KEY
 
-TEXT, CUES, TAGS = 0, 1, 2
-NO_MENTION = "no_mention"
-WINDOW = 40  # tokens either side of a mention, inside its sentence
+WINDOW = 40
+
+_BIGRAM = np.uint64(0x9E3779B97F4A7C15)
+_SALT_CUE = np.uint64(0x51A7C0E5C0E5C0E5)
+_SALT_FAMILY = np.uint64(0x3A3A5F5F3A3A5F5F)
+_SALT_TERM = np.uint64(0x7E7E1D1D7E7E1D1D)
+NO_MENTION = np.uint64(0x0DEC0DEC0DEC0DEC)
+_ATTRS = [LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]
+_EMPTY = np.zeros(0, dtype=np.uint64)
 
 
-def _tags(spans) -> str:
-    tags = []
-    for s in spans:
-        tags.append(f"fam_{s.label_}")
-        tags.append(f"term_{s.id_}")
-    return " ".join(dict.fromkeys(tags)) or NO_MENTION
+@dataclass
+class DocArrays:
+    """Plain arrays copied out of one annotated Doc (valid after the Doc is gone)."""
+
+    tokens: np.ndarray    # (n, 6) uint64: LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH
+    mentions: np.ndarray  # (m, 4) uint64: start, end, family hash, term hash
+    cues: np.ndarray      # (k, 3) uint64: start, end, cue id hash
+
+    @classmethod
+    def of(cls, doc: Doc) -> "DocArrays":
+        mentions = [(s.start, s.end, s.label, s.id) for s in doc.spans.get(TECH_KEY, [])]
+        cues = [(s.start, s.end, s.id) for s in doc.spans.get(CUES_KEY, [])]
+        return cls(doc.to_array(_ATTRS).reshape(-1, len(_ATTRS)),
+                   np.array(mentions, dtype=np.uint64).reshape(-1, 4),
+                   np.array(cues, dtype=np.uint64).reshape(-1, 3))
 
 
-def _cues(spans) -> str:
-    return " ".join(c.id_ for c in spans)
+@dataclass
+class KeyRows:
+    """Rows of feature keys in compressed form: row i is ``keys[indptr[i]:indptr[i + 1]]``."""
+
+    keys: np.ndarray
+    indptr: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @classmethod
+    def from_lists(cls, rows: list[np.ndarray]) -> "KeyRows":
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        keys = np.concatenate(rows).astype(np.uint64) if rows else _EMPTY
+        return cls(keys, np.concatenate([[0], np.cumsum(lengths)]))
+
+    @classmethod
+    def concat(cls, parts: list["KeyRows"]) -> "KeyRows":
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return cls(_EMPTY, np.zeros(1, dtype=np.int64))
+        offsets = np.cumsum([0] + [len(p.keys) for p in parts[:-1]])
+        indptr = np.concatenate([[0]] + [p.indptr[1:] + o for p, o in zip(parts, offsets)])
+        return cls(np.concatenate([p.keys for p in parts]), indptr)
+
+    def take(self, index: np.ndarray) -> "KeyRows":
+        index = np.asarray(index, dtype=np.int64)
+        starts, ends = self.indptr[index], self.indptr[index + 1]
+        return KeyRows(self.keys[_ranges(starts, ends)], np.concatenate([[0], np.cumsum(ends - starts)]))
+
+    def row_ids(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self)), np.diff(self.indptr))
 
 
-def lower_tokens(doc: Doc) -> list[str]:
-    """The lower-cased tokens of ``doc``, read from the token array.
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(s, e) for each pair, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return offsets + np.arange(total)
 
-    ``doc.text`` and ``span.text`` build a Python Token object per token, which costs more
-    than the classifier itself; every row is built from this list instead.
+
+@dataclass
+class Rows:
+    documents: KeyRows
+    contexts: KeyRows
+    context_doc: np.ndarray        # document (index in the batch) of each context row
+    context_sentence: np.ndarray   # (rows, 2) character offsets of each context row's sentence
+    context_cues: list             # per context row: (start, end) tokens of the cues in its sentence
+
+
+def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
+    """Document and context rows for a batch of documents."""
+    n_docs = len(batch)
+    sizes = np.array([len(d.tokens) for d in batch], dtype=np.int64)
+    tok_offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if n_docs else np.zeros(0, np.int64)
+    tokens = np.concatenate([d.tokens for d in batch]) if n_docs else np.zeros((0, 6), np.uint64)
+    doc_of_token = np.repeat(np.arange(n_docs), sizes)
+    n_tokens = len(tokens)
+
+    # Words (kept tokens) and the bigram starting at each word, batch-wide.
+    kept = (tokens[:, 1] == 0) & (tokens[:, 2] == 0)
+    word_pos = np.flatnonzero(kept)            # global token index of each word
+    words = tokens[kept, 0]
+    word_doc = doc_of_token[kept]
+    with np.errstate(over="ignore"):
+        bigrams = words[:-1] * _BIGRAM + words[1:]
+    same_doc = word_doc[:-1] == word_doc[1:] if len(words) else np.zeros(0, bool)
+
+    # Sentence boundaries: a doc's first token always starts one.
+    starts_flag = tokens[:, 3].astype(np.int64) == 1
+    starts_flag[tok_offset[sizes > 0]] = True
+    sent_starts = np.flatnonzero(starts_flag)
+    sent_ends = np.concatenate([sent_starts[1:], [n_tokens]]) if len(sent_starts) else sent_starts
+    # A sentence never runs past its document.
+    doc_end = tok_offset + sizes
+    if len(sent_starts):
+        sent_ends = np.minimum(sent_ends, doc_end[doc_of_token[sent_starts]])
+    char_start = tokens[:, 4].astype(np.int64)
+    char_end = char_start + tokens[:, 5].astype(np.int64)
+
+    def word_range(lo_tok: np.ndarray, hi_tok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.searchsorted(word_pos, lo_tok), np.searchsorted(word_pos, hi_tok)
+
+    # ---- document rows
+    d_lo, d_hi = word_range(tok_offset, tok_offset + sizes)
+    doc_extra = []
+    for d in batch:
+        extra = [c ^ _SALT_CUE for c in d.cues[:, 2]]
+        extra += _tags(d.mentions)
+        doc_extra.append(np.array(extra, dtype=np.uint64))
+    documents = _assemble(words, bigrams, same_doc, d_lo, d_hi, doc_extra)
+
+    # ---- context rows: one per mention; per cue sentence for documents without mentions
+    m_doc = np.repeat(np.arange(n_docs), [len(d.mentions) for d in batch])
+    m_all = np.concatenate([d.mentions for d in batch]) if n_docs else np.zeros((0, 4), np.uint64)
+    m_start = m_all[:, 0].astype(np.int64) + tok_offset[m_doc]
+    m_end = m_all[:, 1].astype(np.int64) + tok_offset[m_doc]
+    m_sent = np.searchsorted(sent_starts, m_start, side="right") - 1
+    m_lo = np.maximum(sent_starts[m_sent], m_start - window) if len(m_sent) else m_start
+    m_hi = np.minimum(sent_ends[m_sent], m_end + window) if len(m_sent) else m_end
+    r_doc, r_lo_tok, r_hi_tok, r_sent, r_extra, r_cues = [], [], [], [], [], []
+    k = 0
+    for i, d in enumerate(batch):
+        base = tok_offset[i]
+        cues = [(base + a, base + b, np.uint64(c) ^ _SALT_CUE) for a, b, c in d.cues.tolist()]
+        if len(d.mentions):
+            for _, _, family, term in d.mentions.tolist():
+                lo, hi, s = int(m_lo[k]), int(m_hi[k]), int(m_sent[k])
+                k += 1
+                r_doc.append(i)
+                r_lo_tok.append(lo)
+                r_hi_tok.append(hi)
+                r_sent.append(s)
+                s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
+                r_cues.append([(a - base, b - base) for a, b, _ in cues if a >= s_lo and b <= s_hi])
+                extra = [c for a, b, c in cues if a >= lo and b <= hi]
+                r_extra.append(np.array(extra + [np.uint64(family) ^ _SALT_FAMILY,
+                                                 np.uint64(term) ^ _SALT_TERM], dtype=np.uint64))
+        elif cues:
+            c_sent = np.searchsorted(sent_starts, [a for a, _, _ in cues], side="right") - 1
+            for s in dict.fromkeys(c_sent.tolist()):
+                s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
+                r_doc.append(i)
+                r_lo_tok.append(s_lo)
+                r_hi_tok.append(s_hi)
+                r_sent.append(s)
+                inside = [(a, b, c) for a, b, c in cues if a >= s_lo and b <= s_hi]
+                r_cues.append([(a - base, b - base) for a, b, _ in inside])
+                r_extra.append(np.array([c for _, _, c in inside] + [NO_MENTION], dtype=np.uint64))
+    r_sent = np.array(r_sent, dtype=np.int64)
+    sentence_chars = np.stack([char_start[sent_starts[r_sent]], char_end[sent_ends[r_sent] - 1]], axis=1) \
+        if len(r_sent) else np.zeros((0, 2), np.int64)
+    c_lo, c_hi = word_range(np.array(r_lo_tok, dtype=np.int64), np.array(r_hi_tok, dtype=np.int64))
+    contexts = _assemble(words, bigrams, same_doc, c_lo, c_hi, r_extra)
+    return Rows(documents, contexts, np.array(r_doc, dtype=np.int64), sentence_chars, r_cues)
+
+
+def _tags(mentions: np.ndarray) -> list:
+    if not len(mentions):
+        return [NO_MENTION]
+    keys = []
+    for _, _, family, term in mentions.tolist():
+        keys.append(np.uint64(family) ^ _SALT_FAMILY)
+        keys.append(np.uint64(term) ^ _SALT_TERM)
+    return keys
+
+
+def _assemble(words, bigrams, same_doc, lo, hi, extras) -> KeyRows:
+    """Rows made of words[lo:hi], the bigrams inside that range and the row's extra keys."""
+    n = len(lo)
+    if n == 0:
+        return KeyRows(_EMPTY, np.zeros(1, dtype=np.int64))
+    w_idx = _ranges(lo, hi)
+    w_row = np.repeat(np.arange(n), hi - lo)
+    b_hi = np.maximum(hi - 1, lo)
+    b_idx = _ranges(lo, b_hi)
+    b_row = np.repeat(np.arange(n), b_hi - lo)
+    if len(b_idx):
+        keep = same_doc[b_idx]
+        b_idx, b_row = b_idx[keep], b_row[keep]
+    e_len = np.fromiter((len(e) for e in extras), dtype=np.int64, count=n)
+    e_keys = np.concatenate(extras) if n else _EMPTY
+    e_row = np.repeat(np.arange(n), e_len)
+    keys = np.concatenate([words[w_idx], bigrams[b_idx] if len(b_idx) else _EMPTY, e_keys.astype(np.uint64)])
+    rows = np.concatenate([w_row, b_row, e_row])
+    order = np.argsort(rows, kind="stable")
+    counts = np.bincount(rows, minlength=n)
+    return KeyRows(keys[order], np.concatenate([[0], np.cumsum(counts)]))
+
+
+class KeyVocabulary:
+    """Feature keys -> columns, fitted on training rows by document frequency.
+
+    ``names`` holds the text of word columns (empty for bigrams, cues and tags), used to
+    explain scores.
     """
+
+    def __init__(self, keys: np.ndarray, names: np.ndarray) -> None:
+        self.keys = keys
+        self.names = names
+        self._table = _KeyTable(keys)
+
+    @classmethod
+    def fit(cls, rows: KeyRows, *, min_df: int = 2, max_features: int = 200_000,
+            names: dict | None = None) -> "KeyVocabulary":
+        if not len(rows):
+            raise ValueError("no rows to fit a vocabulary on")
+        pairs = np.unique(np.stack([rows.row_ids().astype(np.uint64), rows.keys]), axis=1)
+        keys, df = np.unique(pairs[1], return_counts=True)
+        keep = df >= min_df
+        keys, df = keys[keep], df[keep]
+        if len(keys) > max_features:
+            keys = np.sort(keys[np.argsort(-df, kind="stable")[:max_features]])
+        names = names or {}
+        return cls(keys, np.array([names.get(k, "") for k in keys.tolist()], dtype=str))
+
+    def transform(self, rows: KeyRows) -> csr_matrix:
+        n = len(rows)
+        cols = self._table.lookup(rows.keys)
+        hit = cols >= 0
+        matrix = csr_matrix((np.ones(int(hit.sum()), dtype=np.float32), (rows.row_ids()[hit], cols[hit])),
+                            shape=(n, len(self.keys)))
+        matrix.sum_duplicates()
+        return matrix
+
+    def to_state(self) -> dict:
+        return {"keys": self.keys, "names": self.names}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "KeyVocabulary":
+        return cls(np.asarray(state["keys"], dtype=np.uint64), np.asarray(state["names"]))
+
+
+class _KeyTable:
+    """Key -> column lookup: a direct-mapped table, with a sorted array for the few keys that
+    collide. A binary search over the whole vocabulary for every key was the slowest step
+    of scoring."""
+
+    _MULT = np.uint64(0xD6E8FEB86659FD93)
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self.bits = max(10, int(np.ceil(np.log2(max(len(keys), 1) * 8))))
+        size = 1 << self.bits
+        cols = np.arange(len(keys), dtype=np.int64)
+        slots = self._slot(keys)
+        first = np.unique(slots, return_index=True)[1]
+        self.slot_keys = np.zeros(size, dtype=np.uint64)
+        self.slot_cols = np.full(size, -1, dtype=np.int64)
+        self.slot_keys[slots[first]] = keys[first]
+        self.slot_cols[slots[first]] = cols[first]
+        rest = np.setdiff1d(cols, first)
+        order = np.argsort(keys[rest])
+        self.extra_keys, self.extra_cols = keys[rest][order], rest[order]
+        self.crowded = np.zeros(size, dtype=bool)  # slots shared by several keys
+        self.crowded[slots[rest]] = True
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def lookup(self, queries: np.ndarray) -> np.ndarray:
+        """Column of each query key, -1 where the key is not in the vocabulary."""
+        if not len(queries):
+            return np.zeros(0, dtype=np.int64)
+        slots = self._slot(queries)
+        cols = np.where(self.slot_keys[slots] == queries, self.slot_cols[slots], -1)
+        if len(self.extra_keys):
+            missing = np.flatnonzero((cols < 0) & self.crowded[slots])
+            pos = np.searchsorted(self.extra_keys, queries[missing])
+            pos[pos == len(self.extra_keys)] = 0
+            found = self.extra_keys[pos] == queries[missing]
+            cols[missing[found]] = self.extra_cols[pos[found]]
+        return cols
+
+
+def word_names(doc: Doc, names: dict) -> None:
+    """Remember the text of each word key of ``doc`` (to explain scores); used while training."""
     strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(LOWER).tolist()]
-
-
-def document_row(doc: Doc, tokens: list[str] | None = None) -> tuple[str, str, str]:
-    tokens = lower_tokens(doc) if tokens is None else tokens
-    return (" ".join(tokens), _cues(doc.spans.get(CUES_KEY, [])), _tags(doc.spans.get(TECH_KEY, [])))
-
-
-def context_window(span: Span, window: int = WINDOW) -> Span:
-    sent = span.sent
-    start = max(sent.start, span.start - window)
-    end = min(sent.end, span.end + window)
-    return span.doc[start:end]
-
-
-def _inside(spans, outer: Span) -> list[Span]:
-    return [s for s in spans if s.start >= outer.start and s.end <= outer.end]
-
-
-def mention_row(span: Span, cues, tokens: list[str], window: int = WINDOW) -> tuple[str, str, str]:
-    ctx = context_window(span, window)
-    return (" ".join(tokens[ctx.start:ctx.end]), _cues(_inside(cues, ctx)), _tags([span]))
-
-
-def context_rows(doc: Doc, tokens: list[str] | None = None,
-                 window: int = WINDOW) -> tuple[list[tuple], list[tuple[int, int]]]:
-    """One row per mention; for a document without mentions, one row per sentence with cues.
-
-    Returns the rows and, for each, the (start_char, end_char) of its sentence.
-    """
-    tokens = lower_tokens(doc) if tokens is None else tokens
-    cues = list(doc.spans.get(CUES_KEY, []))
-    mentions = list(doc.spans.get(TECH_KEY, []))
-    rows, sentences = [], []
-    for span in mentions:
-        rows.append(mention_row(span, cues, tokens, window))
-        sent = span.sent
-        sentences.append((sent.start_char, sent.end_char))
-    if mentions:
-        return rows, sentences
-    seen = set()
-    for cue in cues:
-        sent = cue.sent
-        if sent.start in seen:
-            continue
-        seen.add(sent.start)
-        rows.append((" ".join(tokens[sent.start:sent.end]), _cues(_inside(cues, sent)), NO_MENTION))
-        sentences.append((sent.start_char, sent.end_char))
-    return rows, sentences
+    for key in np.unique(doc.to_array(LOWER)).tolist():
+        if key not in names:
+            names[key] = strings[key]

@@ -13,7 +13,7 @@ from .taxonomy import Taxonomy
 def build_pipeline(taxonomy: Taxonomy | None = None, cues: Taxonomy | None = None) -> Language:
     """A fresh pipeline over ``taxonomy`` and ``cues`` (the packaged lists when omitted)."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("dualuse_sentences")
     nlp.add_pipe(TECH_KEY)
     nlp.add_pipe(CUES_KEY)
     nlp.get_pipe(TECH_KEY).initialize(nlp=nlp, terms=taxonomy)

@@ -78,30 +78,3 @@ def load(path: Path):
         return sio.load(path, trusted=sorted(found))
     except Exception as exc:  # skops raises several types for a malformed archive
         raise UnsafeModelError(f"{path.name}: not a readable skops model file ({exc})") from None
-
-
-def plain_vocabularies(obj) -> None:
-    """Store fitted vocabularies with Python ints: skops writes a numpy scalar as a separate
-    node, which makes a 10,000-word vocabulary load in seconds instead of milliseconds."""
-    seen = set()
-
-    def visit(o):
-        if id(o) in seen:
-            return
-        seen.add(id(o))
-        vocab = getattr(o, "vocabulary_", None)
-        if isinstance(vocab, dict):
-            o.vocabulary_ = {k: int(v) for k, v in vocab.items()}
-        if isinstance(o, dict):
-            children = list(o.values())
-        elif isinstance(o, (list, tuple)):
-            children = list(o)
-        elif hasattr(o, "get_params") or hasattr(o, "__dict__"):
-            children = [v for v in vars(o).values() if hasattr(v, "__dict__") or isinstance(v, (list, tuple, dict))]
-        else:
-            children = []
-        for child in children:
-            if not isinstance(child, (str, bytes)) and type(child).__module__.split(".")[0] in ("sklearn", "builtins"):
-                visit(child)
-
-    visit(obj)

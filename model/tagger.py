@@ -68,17 +68,16 @@ class Tagger:
         if document.error is not None:
             return error_record(document.id, document.source, document.error, self.model)
         record = {"id": document.id, "source": document.source}
-        mentions = mention_rows(doc)
         if self.classifier is not None:
-            prob = doc._.dualuse_military_prob
+            ext = doc._
+            prob = ext.dualuse_military_prob
             record["military_prob"] = round(prob, 4)
-            record["flag"] = flag_for(prob, self._override) if self._override else doc._.dualuse_flag
-            for row, span in zip(mentions, doc.spans[TECH_KEY]):
-                row["military_prob"] = round(span._.dualuse_military_prob, 4)
-        record["mentions"] = mentions
-        if self.classifier is not None:
-            record["evidence"] = doc._.dualuse_evidence
-            record["drivers"] = doc._.dualuse_drivers
+            record["flag"] = flag_for(prob, self._override) if self._override else ext.dualuse_flag
+            record["mentions"] = mention_rows(doc)
+            record["evidence"] = ext.dualuse_evidence
+            record["drivers"] = ext.dualuse_drivers
+        else:
+            record["mentions"] = mention_rows(doc)
         if document.meta:
             record["meta"] = document.meta
         record["model"] = self.model

@@ -3,9 +3,9 @@
 Documents are processed inside ``nlp.memory_zone()`` blocks, so the strings and lexemes of
 each block are freed when it ends. spaCy's tokenizer never caches inside a memory zone,
 though, and an empty cache makes tokenization several times slower. So the first
-``WARM_DOCS`` documents a pipeline ever sees run outside any zone: their frequent words fill
-the tokenizer cache once (a bounded amount of memory) and every later zone reuses it, as an
-unzoned pipeline would.
+``WARM_DOCS`` documents a pipeline ever sees run outside any zone, with the tokenizer cache
+raised to ``TOKENIZER_CACHE`` entries: their words fill the cache once (a bounded amount of
+memory, a few megabytes) and every later zone reuses it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 
-WARM_DOCS = 1000
+WARM_DOCS = 5000
 ZONE_DOCS = 2000
+TOKENIZER_CACHE = 100_000
 
 _warmed: "weakref.WeakKeyDictionary[Language, int]" = weakref.WeakKeyDictionary()
 
@@ -43,6 +44,7 @@ def pipe_in_zones(nlp: Language, pairs: Iterable[tuple], *, batch_size: int = 64
                 yield pair
 
         if warm_left > 0:
+            nlp.tokenizer.max_cache_size = max(nlp.tokenizer.max_cache_size, TOKENIZER_CACHE)
             for doc, context in nlp.pipe(chunk(), as_tuples=True, batch_size=batch_size):
                 yield consume(doc, context)
             _warmed[nlp] = _warmed.get(nlp, 0) + taken

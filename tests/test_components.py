@@ -93,3 +93,25 @@ def test_cue_on_the_same_words_does_not_overwrite_term_attributes(tiny_nlp):
     assert [c.text for c in doc.spans[CUES_KEY]] == ["frigate"]
     (span,) = doc.spans[TECH_KEY]
     assert span._.dualuse_term == "warship" and span._.dualuse_category == "ML9a"
+
+
+
+def test_sentence_splitter_matches_spacy_sentencizer(tiny_nlp):
+    reference = spacy.blank("en")
+    reference.add_pipe("sentencizer")
+    texts = ["Hello world. This is it!! (Really?) Yes... \"Quoted.\" Next one", "", "...", "a",
+             "U.S. Army units left. Mr. Smith went home. ?! ok", "No end punctuation here",
+             "Radar.\n\nLasers; drones? Fine.) Then: more. End.", ". . word", "!word. x"]
+    ours = [[s.start for s in d.sents] for d in tiny_nlp.pipe(texts, batch_size=4)]
+    theirs = [[s.start for s in d.sents] for d in reference.pipe(texts)]
+    assert ours == theirs
+
+
+def test_zoned_pipe_keeps_order_and_frees_nothing_it_returns(tiny_nlp):
+    from dualuse.model import zones
+
+    texts = [f"Doc {i}: UAV number {i} and radar{i}." for i in range(25)]
+    out = list(zones.pipe_in_zones(tiny_nlp, ((t, i) for i, t in enumerate(texts)), zone_size=4,
+                                   consume=lambda doc, i: (i, [s.text for s in doc.spans[TECH_KEY]])))
+    assert [i for i, _ in out] == list(range(25))
+    assert all(spans == ["UAV"] for _, spans in out)

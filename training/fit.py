@@ -4,55 +4,51 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from dualuse.model.classifier import POSITIVE, _frame
-from dualuse.model.features import CUES, TAGS, TEXT
+from dualuse.model.classifier import POSITIVE
+from dualuse.model.features import KeyRows, KeyVocabulary
 
 from .prepare import Prepared
-
-
-def _features(max_features: int) -> ColumnTransformer:
-    tokens = dict(token_pattern=r"\S+", lowercase=False, binary=True)
-    return ColumnTransformer([
-        # Rows arrive lower-cased and tokenized by spaCy: no second lower-casing here.
-        ("text", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
-                                 lowercase=False, max_features=max_features, dtype=np.float32), TEXT),
-        ("cue", CountVectorizer(**tokens), CUES),
-        ("tag", CountVectorizer(**tokens), TAGS),
-    ])
-
-
-def make_pipeline(*, C: float = 4.0, max_features: int = 200_000, cv: int = 5, seed: int = 0) -> Pipeline:
-    """Features -> logistic regression, calibrated by cross-validated sigmoid scaling."""
-    lr = LogisticRegression(C=C, max_iter=3000, solver="liblinear", random_state=seed)
-    return Pipeline([
-        ("features", _features(max_features)),
-        ("classify", CalibratedClassifierCV(lr, method="sigmoid", cv=cv, ensemble=False)),
-    ])
-
 
 MIN_CONTEXT_ROWS = 10
 
 
+def make_pipeline(*, C: float = 4.0, cv: int = 5, seed: int = 0) -> Pipeline:
+    """Key counts -> TF-IDF weighting -> logistic regression, calibrated by cross-validated
+    sigmoid scaling."""
+    lr = LogisticRegression(C=C, max_iter=3000, solver="liblinear", random_state=seed)
+    return Pipeline([
+        ("tfidf", TfidfTransformer(sublinear_tf=True)),
+        ("classify", CalibratedClassifierCV(lr, method="sigmoid", cv=cv, ensemble=False)),
+    ])
+
+
+def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: float) -> dict:
+    vocabulary = KeyVocabulary.fit(rows, names=names)
+    pipeline = make_pipeline(C=C, seed=seed).fit(vocabulary.transform(rows), labels)
+    return {"vocabulary": vocabulary.to_state(), "pipeline": pipeline}
+
+
 def fit_models(prepared: Prepared, *, seed: int = 0, C: float = 4.0) -> dict:
-    doc_model = make_pipeline(C=C, seed=seed).fit(_frame(prepared.doc_rows), prepared.labels)
-    ctx_rows, ctx_labels = list(prepared.ctx_rows), list(prepared.ctx_labels)
+    doc_part = fit_part(prepared.doc_rows, prepared.labels, prepared.names, seed=seed, C=C)
+    ctx_rows, ctx_labels = prepared.ctx_rows, prepared.ctx_labels
     # A corpus with few mentions in one class still needs a context model: whole documents
     # then serve as contexts too.
-    if min(ctx_labels.count(lab) for lab in set(prepared.labels)) < MIN_CONTEXT_ROWS:
-        ctx_rows += prepared.doc_rows
-        ctx_labels += list(prepared.labels)
-    ctx_model = make_pipeline(C=C, seed=seed).fit(_frame(ctx_rows), np.array(ctx_labels, dtype=object))
-    return {"document": doc_model, "context": ctx_model}
+    if min(int((ctx_labels == lab).sum()) for lab in set(prepared.labels)) < MIN_CONTEXT_ROWS:
+        ctx_rows = KeyRows.concat([ctx_rows, prepared.doc_rows])
+        ctx_labels = np.concatenate([ctx_labels, prepared.labels])
+    ctx_part = fit_part(ctx_rows, np.asarray(ctx_labels, dtype=object), prepared.names, seed=seed, C=C)
+    return {"document": doc_part, "context": ctx_part}
 
 
-def military_probs(model: Pipeline, rows: list[tuple]) -> np.ndarray:
-    classes = list(model.classes_)
-    return model.predict_proba(_frame(rows))[:, classes.index(POSITIVE)]
+def military_probs(part: dict, rows: KeyRows) -> np.ndarray:
+    vocabulary = KeyVocabulary.from_state(part["vocabulary"])
+    pipeline = part["pipeline"]
+    classes = list(pipeline.classes_)
+    return pipeline.predict_proba(vocabulary.transform(rows))[:, classes.index(POSITIVE)]
 
 
 def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, target_precision: float = 0.9) -> dict:

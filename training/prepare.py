@@ -1,4 +1,4 @@
-"""Stage 1, prepare: labelled documents -> the spaCy pipeline -> classifier rows."""
+"""Stage 1, prepare: labelled documents -> the spaCy pipeline -> classifier rows (feature keys)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,31 @@ import numpy as np
 
 from dualuse.corpora.labelled import LabelledDoc
 from dualuse.model.components import TECH_KEY
-from dualuse.model.features import context_rows, document_row, lower_tokens
+from dualuse.model.features import DocArrays, KeyRows, build_rows, word_names
 from dualuse.model.zones import pipe_in_zones
+
+_ROW_BATCH = 256
 
 
 @dataclass
 class Prepared:
     ids: list[str]
-    labels: np.ndarray            # "military" / "civilian" per document
-    doc_rows: list[tuple]
-    families: list[frozenset]     # technology families mentioned, per document
-    ctx_rows: list[tuple] = field(default_factory=list)
-    ctx_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # document of each row
+    labels: np.ndarray          # "military" / "civilian" per document
+    doc_rows: KeyRows
+    families: list[frozenset]   # technology families mentioned, per document
+    ctx_rows: KeyRows
+    ctx_doc: np.ndarray         # document of each context row
+    names: dict = field(default_factory=dict)  # word key -> text, to explain scores
 
     def subset(self, index: np.ndarray) -> "Prepared":
-        index = np.asarray(index)
-        keep = set(index.tolist())
-        remap = {old: new for new, old in enumerate(index.tolist())}
-        ctx_keep = [i for i, d in enumerate(self.ctx_doc.tolist()) if d in keep]
+        index = np.asarray(index, dtype=np.int64)
+        remap = np.full(len(self.ids), -1, dtype=np.int64)
+        remap[index] = np.arange(len(index))
+        ctx_keep = np.flatnonzero(remap[self.ctx_doc] >= 0) if len(self.ctx_doc) else np.zeros(0, np.int64)
         return Prepared(
             ids=[self.ids[i] for i in index], labels=self.labels[index],
-            doc_rows=[self.doc_rows[i] for i in index], families=[self.families[i] for i in index],
-            ctx_rows=[self.ctx_rows[i] for i in ctx_keep],
-            ctx_doc=np.array([remap[self.ctx_doc[i]] for i in ctx_keep], dtype=int),
+            doc_rows=self.doc_rows.take(index), families=[self.families[i] for i in index],
+            ctx_rows=self.ctx_rows.take(ctx_keep), ctx_doc=remap[self.ctx_doc[ctx_keep]], names=self.names,
         )
 
     @property
@@ -39,19 +41,24 @@ class Prepared:
 
 
 def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64) -> Prepared:
-    ids, labels, doc_rows, families, ctx_rows, ctx_doc = [], [], [], [], [], []
+    arrays, families = [], []
+    names: dict[int, str] = {}
+
     def consume(doc, i):
-        ids.append(docs[i].id)
-        labels.append(docs[i].label)
-        tokens = lower_tokens(doc)
-        doc_rows.append(document_row(doc, tokens))
+        word_names(doc, names)
+        arrays.append(DocArrays.of(doc))
         families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
-        rows, _ = context_rows(doc, tokens)
-        ctx_rows.extend(rows)
-        ctx_doc.extend([len(ids) - 1] * len(rows))
 
     for _ in pipe_in_zones(nlp, ((d.text, i) for i, d in enumerate(docs)), batch_size=batch_size,
                            consume=consume):
         pass
-    return Prepared(ids=ids, labels=np.array(labels, dtype=object), doc_rows=doc_rows, families=families,
-                    ctx_rows=ctx_rows, ctx_doc=np.array(ctx_doc, dtype=int))
+    doc_parts, ctx_parts, ctx_doc = [], [], []
+    for start in range(0, len(arrays), _ROW_BATCH):
+        rows = build_rows(arrays[start:start + _ROW_BATCH])
+        doc_parts.append(rows.documents)
+        ctx_parts.append(rows.contexts)
+        ctx_doc.append(rows.context_doc + start)
+    return Prepared(ids=[d.id for d in docs], labels=np.array([d.label for d in docs], dtype=object),
+                    doc_rows=KeyRows.concat(doc_parts), families=families,
+                    ctx_rows=KeyRows.concat(ctx_parts),
+                    ctx_doc=np.concatenate(ctx_doc) if ctx_doc else np.zeros(0, np.int64), names=names)
