@@ -148,7 +148,7 @@ class MilitaryClassifier:
             lo, hi = X.indptr[i], X.indptr[i + 1]
             vals = contrib[lo:hi] if prob >= 0.5 else -contrib[lo:hi]
             order = np.argsort(-vals)[: self.max_drivers]
-            out.append([names[X.indices[lo + j]] for j in order if vals[j] > 0])
+            out.append([str(names[X.indices[lo + j]]) for j in order if vals[j] > 0])
         return out
 
     # ---------------------------------------------------------------- serialisation

@@ -107,9 +107,10 @@ def test_sentence_splitter_matches_spacy_sentencizer(tiny_nlp):
     assert ours == theirs
 
 
-def test_zoned_pipe_keeps_order_and_frees_nothing_it_returns(tiny_nlp):
+def test_zoned_pipe_keeps_order_and_frees_nothing_it_returns(tiny_nlp, monkeypatch):
     from dualuse.model import zones
 
+    monkeypatch.setattr(zones, "WARM_DOCS", 0)  # every document inside a memory zone
     texts = [f"Doc {i}: UAV number {i} and radar{i}." for i in range(25)]
     out = list(zones.pipe_in_zones(tiny_nlp, ((t, i) for i, t in enumerate(texts)), zone_size=4,
                                    consume=lambda doc, i: (i, [s.text for s in doc.spans[TECH_KEY]])))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.pipeline import Pipeline
 
 from dualuse.model.classifier import POSITIVE
@@ -26,14 +26,28 @@ def make_pipeline(*, C: float = 4.0, cv: int = 5, seed: int = 0) -> Pipeline:
     ])
 
 
-def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: float) -> dict:
+C_GRID = (1.0, 4.0, 16.0, 64.0)
+
+
+def select_C(X, labels: np.ndarray, *, seed: int = 0) -> float:
+    """Regularisation chosen by 3-fold cross-validated log loss on the training rows."""
+    search = LogisticRegressionCV(Cs=list(C_GRID), cv=3, scoring="neg_log_loss", solver="liblinear",
+                                  max_iter=3000, random_state=seed)
+    return float(search.fit(TfidfTransformer(sublinear_tf=True).fit_transform(X), labels).C_[0])
+
+
+def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: float | None) -> dict:
+    """Vocabulary and calibrated pipeline for one kind of row; ``C=None`` selects it."""
     vocabulary = KeyVocabulary.fit(rows, names=names)
-    pipeline = make_pipeline(C=C, seed=seed).fit(vocabulary.transform(rows), labels)
-    return {"vocabulary": vocabulary.to_state(), "pipeline": pipeline}
+    X = vocabulary.transform(rows)
+    C = select_C(X, labels, seed=seed) if C is None else C
+    pipeline = make_pipeline(C=C, seed=seed).fit(X, labels)
+    return {"vocabulary": vocabulary.to_state(), "pipeline": pipeline, "C": C}
 
 
-def fit_models(prepared: Prepared, *, seed: int = 0, C: float = 4.0) -> dict:
+def fit_models(prepared: Prepared, *, seed: int = 0, C: float | None = None) -> dict:
     doc_part = fit_part(prepared.doc_rows, prepared.labels, prepared.names, seed=seed, C=C)
+    C = doc_part["C"]
     ctx_rows, ctx_labels = prepared.ctx_rows, prepared.ctx_labels
     # A corpus with few mentions in one class still needs a context model: whole documents
     # then serve as contexts too.

@@ -45,6 +45,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
         ctx_probs = military_probs(models["context"], held.ctx_rows)
         report["mentions"] = binary_metrics(held.ctx_labels == "military", ctx_probs)
     report["split"] = {"fit": len(train_idx), "held_out": len(test_idx), "seed": seed}
+    report["C"] = models["document"]["C"]
 
     corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts,
               "sources": [str(p) for p in paths]}
