@@ -94,6 +94,9 @@ def train(
     version: str = typer.Option("0.1.0", help="Bundle version."),
     held_out: float = typer.Option(0.2, min=0.05, max=0.5, help="Share of documents held out for thresholds and metrics."),
     seed: int = typer.Option(0, help="Random seed for the split and the learners."),
+    review_cost: float = typer.Option(0.25, min=0.01, max=0.99,
+                                      help="Cost of sending a document to review, relative to a wrong flag; "
+                                           "sets the review band on held-out data."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --out."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the held-out report as JSON."),
 ) -> None:
@@ -105,7 +108,8 @@ def train(
     _refuse_existing(json_out, force)
     try:
         result = run_train(corpus, out, name=name, version=version, force=force, seed=seed,
-                           held_out=held_out, fields=_fields(text_field, label_field, id_field))
+                           held_out=held_out, review_cost=review_cost,
+                           fields=_fields(text_field, label_field, id_field))
     except (CorpusError, FileExistsError) as exc:
         fail_usage(str(exc))
     typer.echo(format_report(result["report"]), err=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from dualuse.model.classifier import POSITIVE
@@ -31,9 +32,9 @@ C_GRID = (1.0, 4.0, 16.0, 64.0)
 
 def select_C(X, labels: np.ndarray, *, seed: int = 0) -> float:
     """Regularisation chosen by 3-fold cross-validated log loss on the training rows."""
-    search = LogisticRegressionCV(Cs=list(C_GRID), cv=3, scoring="neg_log_loss", solver="liblinear",
-                                  max_iter=3000, random_state=seed)
-    return float(search.fit(TfidfTransformer(sublinear_tf=True).fit_transform(X), labels).C_[0])
+    search = GridSearchCV(LogisticRegression(max_iter=3000, solver="liblinear", random_state=seed),
+                          {"C": list(C_GRID)}, cv=3, scoring="neg_log_loss")
+    return float(search.fit(TfidfTransformer(sublinear_tf=True).fit_transform(X), labels).best_params_["C"])
 
 
 def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: float | None) -> dict:
@@ -65,25 +66,24 @@ def military_probs(part: dict, rows: KeyRows) -> np.ndarray:
     return pipeline.predict_proba(vocabulary.transform(rows))[:, classes.index(POSITIVE)]
 
 
-def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, target_precision: float = 0.9) -> dict:
-    """The review band: as wide as needed for each flag to reach ``target_precision`` on held-out data.
+def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost: float = 0.25) -> dict:
+    """The two thresholds of the review band, chosen on held-out data.
 
-    ``military`` is the lowest threshold at or above 0.5 whose military flags are at least
-    ``target_precision`` precise; ``civilian`` the highest at or below 0.5 whose civilian flags
-    are. Where the target cannot be met, the threshold stays at 0.5.
+    Each held-out document costs 1 when flagged wrongly and ``review_cost`` when sent to
+    review; the thresholds minimise the total. Where several pairs cost the same (nothing
+    held out falls between them), the widest band wins: on unseen text, sending a doubtful
+    document to a person is the safer mistake.
     """
     y = np.asarray(y_military, dtype=bool)
-    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
-    upper = 0.5
-    for t in grid[grid >= 0.5]:
-        flagged = probs >= t
-        if flagged.sum() and y[flagged].mean() >= target_precision:
-            upper = float(t)
-            break
-    lower = 0.5
-    for t in grid[grid <= 0.5][::-1]:
-        flagged = probs < t
-        if flagged.sum() and (~y[flagged]).mean() >= target_precision:
-            lower = float(t)
-            break
-    return {"military": upper, "civilian": lower, "target_precision": target_precision}
+    probs = np.asarray(probs, dtype=float)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    best = None
+    for low in grid[grid <= 0.5]:
+        for high in grid[grid >= low]:
+            mil, civ = probs >= high, probs < low
+            cost = (mil & ~y).sum() + (civ & y).sum() + review_cost * (~mil & ~civ).sum()
+            key = (round(float(cost), 6), -(high - low))
+            if best is None or key < best[0]:
+                best = (key, float(low), float(high))
+    _, low, high = best
+    return {"military": high, "civilian": low, "review_cost": review_cost}

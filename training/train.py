@@ -20,7 +20,7 @@ MIN_PER_CLASS = 10
 
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, force: bool = False, seed: int = 0, held_out: float = 0.2,
-          target_precision: float = 0.9, taxonomy=None) -> dict:
+          review_cost: float = 0.25, taxonomy=None) -> dict:
     out = Path(out)
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
@@ -38,7 +38,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
 
     probs = military_probs(models["document"], held.doc_rows)
     y_held = held.labels == "military"
-    thresholds = choose_thresholds(y_held, probs, target_precision=target_precision)
+    thresholds = choose_thresholds(y_held, probs, review_cost=review_cost)
     report = evaluate_predictions(held.labels, probs, held.families, thresholds)
     if len(held.ctx_rows):
         from .evaluate import binary_metrics
