@@ -22,6 +22,22 @@ def read_jsonl_gz(path: Path, limit: int | None = None) -> Iterator[dict]:
         yield from islice((json.loads(line) for line in fh), limit)
 
 
+def best_of(rounds: int, runs: dict) -> dict:
+    """Time each zero-argument callable ``rounds`` times, alternating; keep the best seconds."""
+    best = {name: float("inf") for name in runs}
+    for _ in range(rounds):
+        for name, fn in runs.items():
+            _, seconds = timed(fn)
+            best[name] = min(best[name], seconds)
+    return best
+
+
+def speed_table(best: dict, docs: int, words: int, header: str = "run") -> str:
+    rows = [f"| {header} | seconds | docs/s | words/s |", "|---|---|---|---|"]
+    rows += [f"| {name} | {s:.2f} | {docs / s:,.0f} | {words / s:,.0f} |" for name, s in best.items()]
+    return "\n".join(rows)
+
+
 def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)

@@ -14,7 +14,7 @@ import spacy
 
 from dualuse.model.pipeline import build_pipeline
 
-from common import FEDERAL_REGISTER, read_jsonl_gz, timed
+from common import FEDERAL_REGISTER, best_of, read_jsonl_gz, speed_table
 
 
 def run(nlp, texts: list[str], batch_size: int) -> int:
@@ -30,15 +30,10 @@ def main() -> None:
     texts = [r["text"] for r in read_jsonl_gz(FEDERAL_REGISTER, args.docs)]
     words = sum(len(t.split()) for t in texts)
     bare, full = spacy.blank("en"), build_pipeline()
-    best = {"bare": float("inf"), "pipeline": float("inf")}
-    for _ in range(args.rounds):
-        for name, nlp in (("bare", bare), ("pipeline", full)):
-            _, seconds = timed(run, nlp, texts, args.batch_size)
-            best[name] = min(best[name], seconds)
+    best = best_of(args.rounds, {"bare": lambda: run(bare, texts, args.batch_size),
+                                 "pipeline": lambda: run(full, texts, args.batch_size)})
     print(f"{len(texts)} Federal Register abstracts, {words} words (whitespace-split)")
-    print("| pipeline | seconds | docs/s | words/s |\n|---|---|---|---|")
-    for name, seconds in best.items():
-        print(f"| {name} | {seconds:.2f} | {len(texts) / seconds:,.0f} | {words / seconds:,.0f} |")
+    print(speed_table(best, len(texts), words, header="pipeline"))
     print(f"\nratio pipeline/bare: {best['bare'] / best['pipeline']:.2f}")
 
 

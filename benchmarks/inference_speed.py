@@ -14,7 +14,7 @@ import spacy
 
 from dualuse.model import load
 
-from common import FEDERAL_REGISTER, read_jsonl_gz, timed
+from common import FEDERAL_REGISTER, best_of, read_jsonl_gz, speed_table
 
 
 def main() -> None:
@@ -36,15 +36,9 @@ def main() -> None:
     def tag():
         return sum(len(r["mentions"]) for r in tagger.tag(pairs, batch_size=args.batch_size))
 
-    best = {"bare tokenizer": float("inf"), "dualuse tag (records)": float("inf")}
-    for _ in range(args.rounds):
-        for name, fn in zip(best, (tokenize, tag)):
-            _, seconds = timed(fn)
-            best[name] = min(best[name], seconds)
+    best = best_of(args.rounds, {"bare tokenizer": tokenize, "dualuse tag (records)": tag})
     print(f"{len(texts)} Federal Register abstracts, {words} words; model {tagger.model}")
-    print("| run | seconds | docs/s | words/s |\n|---|---|---|---|")
-    for name, seconds in best.items():
-        print(f"| {name} | {seconds:.2f} | {len(texts) / seconds:,.0f} | {words / seconds:,.0f} |")
+    print(speed_table(best, len(texts), words))
     print(f"\nratio tag/bare: {best['bare tokenizer'] / best['dualuse tag (records)']:.2f}")
 
 
