@@ -23,32 +23,104 @@ def fail_usage(message: str) -> None:
     raise typer.Exit(EXIT_USAGE)
 
 
+EXIT_FAIL_ON = 3
+
+
+def _thresholds(value: Optional[str]) -> Optional[tuple]:
+    if value is None:
+        return None
+    try:
+        parts = [float(x) for x in value.split(",")]
+    except ValueError:
+        fail_usage(f"--threshold takes one probability or two (civilian,military), not {value!r}")
+    if len(parts) == 1:
+        parts = parts * 2
+    civilian, military = sorted(parts)
+    if len(parts) != 2 or not 0.0 <= civilian <= military <= 1.0:
+        fail_usage(f"--threshold takes one probability or two (civilian,military) between 0 and 1, not {value!r}")
+    return military, civilian
+
+
 @app.command()
 def tag(
-    inputs: List[str] = typer.Argument(..., help="Files, folders (walked recursively) or - for stdin."),
+    inputs: List[str] = typer.Argument(..., help="Files, folders (walked recursively), glob patterns, or - for stdin."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model bundle (default: the shipped one)."),
-    batch_size: int = typer.Option(64, min=1, help="Documents per spaCy batch."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write records to FILE (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="jsonl (one record per line), csv (one row per mention) or table. "
+                                           "Default: table on a terminal, jsonl otherwise, csv for --output *.csv."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same --output."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --output or --html file."),
+    html_report: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML report with highlighted mentions."),
+    include: List[str] = typer.Option([], "--include", help="Only files matching this pattern (folders and globs); repeatable."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Skip files matching this pattern (folders and globs); repeatable."),
+    lines: bool = typer.Option(False, "--lines", help="stdin: one document per line."),
+    jsonl: bool = typer.Option(False, "--jsonl", help="stdin: one JSON object per line."),
+    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSON, JSONL and CSV inputs."),
+    id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSON, JSONL and CSV inputs."),
+    threshold: Optional[str] = typer.Option(None, "--threshold",
+                                            help="Override the bundle's flag thresholds: P (no review band) or "
+                                                 "CIVILIAN,MILITARY (e.g. 0.3,0.8)."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="'military': exit 3 when any document is flagged military."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+    batch_size: int = typer.Option(256, min=1, help="Documents per batch."),
 ) -> None:
-    """Tag documents: one JSON record per document on stdout."""
-    from .tagging import tag_inputs
+    """Tag documents: one record per document (JSONL, CSV or a table).
 
-    if sum(1 for i in inputs if i == "-") > 1:
-        fail_usage("'-' (stdin) can be given only once")
+    Exit 0 when every input was tagged, 1 when some failed (each still has a record with its
+    error), 2 for usage errors, 3 with --fail-on military when a document is flagged military
+    (and none failed).
+    """
+    from dualuse.corpora.readers import ReadOptions
     from dualuse.model.bundle import BundleError
 
-    failed = 0
-    out = sys.stdout
+    from .output import FORMATS, OutputError, OutputTarget, default_format, make_writer
+    from .tagging import ResumeMismatch, run_tag, tag_inputs
+
+    if inputs.count("-") > 1:
+        fail_usage("'-' (stdin) can be given only once")
+    if lines and jsonl:
+        fail_usage("--lines and --jsonl are two ways of reading stdin: choose one")
+    if fail_on not in (None, "military"):
+        fail_usage("--fail-on takes 'military'")
+    fmt = fmt or default_format(output)
+    if fmt not in FORMATS:
+        fail_usage(f"--format is one of {', '.join(FORMATS)}")
+    streaming = "-" in inputs and (lines or jsonl)
+    options = ReadOptions(text_field=text_field, id_field=id_field,
+                          stdin_mode="lines" if lines else "jsonl" if jsonl else "whole",
+                          include=tuple(include), exclude=tuple(exclude))
     try:
-        records = tag_inputs(inputs, model=model, batch_size=batch_size)
-    except BundleError as exc:
+        target = OutputTarget(output, fmt, force=force, resume=resume)
+    except OutputError as exc:
         fail_usage(str(exc))
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        out.flush()
-        if record["error"] is not None:
-            failed += 1
-            typer.echo(f"dualuse: {record['id']}: {record['error']}", err=True)
-    raise typer.Exit(EXIT_INPUT_FAILED if failed else EXIT_OK)
+    report = None
+    try:
+        if html_report is not None:
+            from .report import HtmlReport
+
+            report = HtmlReport(html_report, force=force)
+        # A stream is tagged as it arrives: one document per batch, each record flushed.
+        records = tag_inputs(inputs, model=model, options=options, jobs=jobs,
+                             batch_size=1 if streaming else batch_size, thresholds=_thresholds(threshold),
+                             done_ids=target.done_ids, with_text=report is not None)
+        writer = make_writer(fmt, target.fh, colour=target.fh.isatty(), header=target.header)
+        summary = run_tag(records, writer, target=target, report=report, progress=sys.stderr.isatty(),
+                          flush_each=output is None or streaming)
+    except (BundleError, FileExistsError, ResumeMismatch) as exc:
+        target.abandon()
+        fail_usage(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("dualuse: interrupted" + (f"; --resume continues into {output}" if output else ""), err=True)
+        raise typer.Exit(130)
+    if target.done_ids:
+        typer.echo(f"dualuse: resumed after {len(target.done_ids)} records already in {output}", err=True)
+    typer.echo(summary.line(), err=True)
+    if summary.failed:
+        raise typer.Exit(EXIT_INPUT_FAILED)
+    if fail_on == "military" and summary.flags["military"]:
+        raise typer.Exit(EXIT_FAIL_ON)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()

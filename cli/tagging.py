@@ -1,16 +1,153 @@
-"""`dualuse tag` as a function: inputs in, records out."""
+"""`dualuse tag` as functions: inputs in, records out (`tag_inputs`); and the run that writes
+them, shows progress and counts what happened (`run_tag`)."""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 
-def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, batch_size: int = 64,
-               stdin=None) -> Iterator[dict]:
-    """Load the bundle now (so a bad bundle fails before any output), then stream records."""
-    from dualuse.corpora.readers import iter_documents
+class ResumeMismatch(Exception):
+    """The inputs do not start with the records of the interrupted run."""
+
+
+def _skip_done(units: Iterator, done_ids: list[str]) -> Iterator:
+    for n, expected in enumerate(done_ids):
+        unit = next(units, None)
+        if unit is None or unit.id != expected:
+            found = "the end of the inputs" if unit is None else repr(unit.id)
+            raise ResumeMismatch(f"record {n + 1} of the interrupted run is {expected!r} but the inputs give "
+                                 f"{found}: resume with the same inputs and options, or start again with --force")
+    yield from units
+
+
+def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=None, jobs: int = 1,
+               batch_size: int = 64, thresholds: tuple | None = None, done_ids: list[str] = (),
+               with_text: bool = False, stdin=None) -> Iterator[dict]:
+    """Records for every document the inputs hold, in input order.
+
+    The bundle is loaded (and verified) before this returns, so a bad bundle fails before any
+    output. ``done_ids`` are the records of an interrupted run: those inputs are checked and
+    skipped without being read. With ``with_text`` each record carries the document's text
+    under ``_text`` (for the HTML report).
+    """
+    from dualuse.corpora.readers import ReadOptions, iter_units, load_unit
+
+    options = options or ReadOptions()
+    units = _skip_done(iter_units(inputs, options, stdin), list(done_ids))
+    if jobs > 1:
+        from dualuse.model.bundle import verify_bundle
+        from dualuse.model.parallel import tag_units_in_processes
+        from dualuse.model.taxonomy import packaged
+
+        manifest = verify_bundle(packaged("default") if model is None else model)
+        return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
+                                      batch_size=batch_size, with_text=with_text,
+                                      model_name=f"{manifest.get('name')} {manifest.get('version')}")
     from dualuse.model import load
 
     tagger = load(model)
-    return tagger.tag(iter_documents(inputs, stdin=stdin), batch_size=batch_size)
+    if thresholds is not None:
+        tagger.set_thresholds(*thresholds)
+    if not with_text:
+        return tagger.tag((load_unit(u, options) for u in units), batch_size=batch_size)
+    texts: deque = deque()
+
+    def documents():
+        for unit in units:
+            document = load_unit(unit, options)
+            texts.append(document.text)
+            yield document
+
+    def with_texts():
+        for record in tagger.tag(documents(), batch_size=batch_size):
+            record["_text"] = texts.popleft()
+            yield record
+
+    return with_texts()
+
+
+@dataclass
+class Summary:
+    documents: int = 0
+    failed: int = 0
+    flags: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.documents / self.seconds if self.seconds else 0.0
+        flags = ", ".join(f"{n} {flag}" for flag, n in sorted(self.flags.items()))
+        return (f"dualuse: {self.documents} documents, {self.failed} failed"
+                + (f", {flags}" if flags else "") + f" in {self.seconds:.1f} s ({rate:,.0f} docs/s)")
+
+
+class _Progress:
+    """docs, docs/s and errors on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed} docs"),
+                                TextColumn("{task.fields[rate]} docs/s"), TextColumn("{task.fields[errors]} errors"),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task("tag", total=None, rate="0", errors=0)
+            self.bar.start()
+        self.start = time.perf_counter()
+
+    def update(self, summary: Summary) -> None:
+        if self.bar is not None and (summary.documents % 25 == 0 or summary.documents < 25):
+            elapsed = time.perf_counter() - self.start
+            self.bar.update(self.task, completed=summary.documents, errors=summary.failed,
+                            rate=f"{summary.documents / elapsed:,.0f}" if elapsed else "0")
+
+    def message(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(text, markup=False, highlight=False)
+        else:
+            print(text, file=sys.stderr)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_tag(records: Iterator[dict], writer, *, target, report=None, progress: bool = False,
+            flush_each: bool = False) -> Summary:
+    """Write every record, report failures on stderr, keep count. Ctrl-C keeps what was written."""
+    summary = Summary()
+    bar = _Progress(progress)
+    start = time.perf_counter()
+    try:
+        for record in records:
+            text = record.pop("_text", None)
+            writer.write(record)
+            if flush_each:
+                target.flush()
+            summary.documents += 1
+            if record.get("error"):
+                summary.failed += 1
+                bar.message(f"dualuse: {record['id']}: {record['error']}")
+            elif record.get("flag"):
+                summary.flags[record["flag"]] += 1
+            if report is not None:
+                report.add(record, text)
+            bar.update(summary)
+    except BaseException:
+        bar.stop()
+        target.abandon()
+        if report is not None:
+            report.abandon()
+        raise
+    bar.stop()
+    target.commit()
+    if report is not None:
+        report.finish()
+    summary.seconds = time.perf_counter() - start
+    return summary

@@ -1,41 +1,108 @@
-"""Readers: paths, folders and stdin in, a stream of Documents out (never all in memory).
+"""Readers: paths, folders, globs, record files and stdin in; a stream of Documents out.
 
-Every input yields exactly one Document per document it holds, in a deterministic order;
-one that cannot be read yields a Document with ``error`` set instead of being skipped.
+Every input yields exactly one Document per document it holds, in a deterministic order; one
+that cannot be read yields a Document with ``error`` set instead of being skipped. Nothing is
+loaded whole: folders are walked lazily, record files and stdin are read row by row.
+
+The stream is built in two steps so that work can be spread over processes: ``iter_units``
+lists the units of input order cheaply (a file to read, or a document already read from a
+record file or stdin), and ``load_unit`` turns a unit into a Document (reading and converting
+the file), which a worker process can do.
 """
 
 from __future__ import annotations
 
+import csv
+import fnmatch
+import glob
+import io
+import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, Union
 
 from .documents import Document
+from .formats import RECORD_SUFFIXES, reader_for
 from .text import UnreadableText, decode
 
 STDIN = "-"
 MAX_FILE_BYTES = 200 * 1024 * 1024
+_GLOB_CHARS = set("*?[")
 
 
-def expand(inputs: Iterable[str]) -> Iterator[tuple[str, Path | None, str | None]]:
-    """(id, path, error) for every file named by ``inputs``; folders are walked recursively."""
+@dataclass
+class ReadOptions:
+    text_field: str = "text"
+    id_field: str = "id"
+    stdin_mode: str = "whole"  # whole | lines | jsonl
+    include: tuple = ()
+    exclude: tuple = ()
+    max_bytes: int = MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class FileUnit:
+    """A single-document file, read when the unit is loaded."""
+
+    id: str
+    path: str
+
+
+Unit = Union[FileUnit, Document]
+
+
+# ---------------------------------------------------------------- expanding inputs
+
+def _selected(path: str, options: ReadOptions, relative: str | None = None) -> bool:
+    """A pattern may match the file name, its path inside the folder given, or the whole path."""
+    names = {path, os.path.basename(path), relative or path}
+
+    def hit(patterns):
+        return any(fnmatch.fnmatch(n, p) for p in patterns for n in names)
+
+    return (not options.include or hit(options.include)) and not hit(options.exclude)
+
+
+def expand(inputs: Iterable[str], options: ReadOptions | None = None) -> Iterator[tuple[str, str | None, str | None]]:
+    """(id, path, error) for every file named by ``inputs``, in order.
+
+    Folders are walked recursively (sorted, symbolic links to folders reported and not
+    followed); a pattern with * ? [ is a glob (``**`` recurses). ``--include``/``--exclude``
+    filter what folders and globs find; a file named on its own is always read.
+    """
+    options = options or ReadOptions()
     for raw in inputs:
         if raw == STDIN:
             yield STDIN, None, None
             continue
         path = Path(raw)
-        if path.is_dir():
-            yield from _walk(path)
-        elif path.exists():
-            yield raw, path, None
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # a symbolic link loop, a name too long, ...
+            yield raw, None, f"cannot open: {exc.strerror or exc}"
+            continue
+        if is_dir:
+            yield from _walk(path, options)
+        elif exists:
+            yield raw, raw, None
+        elif _GLOB_CHARS & set(raw):
+            matches = [m for m in sorted(glob.glob(raw, recursive=True)) if _selected(m, options)]
+            if not matches:
+                yield raw, None, "no file matches this pattern"
+            for m in matches:
+                if os.path.isdir(m):
+                    yield from _walk(Path(m), options)
+                else:
+                    yield m, m, None
         elif path.is_symlink():
             yield raw, None, "broken symbolic link"
         else:
             yield raw, None, "no such file or directory"
 
 
-def _walk(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
+def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, str | None]]:
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append, followlinks=False):
         dirs.sort()
@@ -43,25 +110,77 @@ def _walk(root: Path) -> Iterator[tuple[str, Path | None, str | None]]:
             yield str(err.filename), None, f"cannot list folder: {err.strerror}"
         errors.clear()
         for name in sorted(files):
-            path = Path(folder) / name
-            yield str(path), path, None
+            path = os.path.join(folder, name)
+            if _selected(path, options, os.path.relpath(path, root)):
+                yield path, path, None
         # Symbolic links to folders are not followed (loops); say so rather than skip silently.
-        for name in list(dirs):
-            if (Path(folder) / name).is_symlink():
-                yield str(Path(folder) / name), None, "symbolic link to a folder, not followed"
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and _selected(path, options, os.path.relpath(path, root)):
+                yield path, None, "symbolic link to a folder, not followed"
     for err in errors:
         yield str(err.filename or root), None, f"cannot list folder: {err.strerror}"
 
 
-def read_text_file(path: Path, doc_id: str) -> Document:
+# ---------------------------------------------------------------- units
+
+def iter_units(inputs: Iterable[str], options: ReadOptions | None = None,
+               stdin: BinaryIO | None = None) -> Iterator[Unit]:
+    options = options or ReadOptions()
+    for doc_id, path, error in expand(inputs, options):
+        if error is not None:
+            yield Document.failed(doc_id, doc_id, error)
+        elif path is None:
+            yield from iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
+        elif Path(path).suffix.lower() in RECORD_SUFFIXES:
+            yield from iter_record_file(path, options)
+        else:
+            yield FileUnit(doc_id, path)
+
+
+def load_unit(unit: Unit, options: ReadOptions | None = None) -> Document:
+    if isinstance(unit, Document):
+        return unit
+    return read_file(unit.path, unit.id, options or ReadOptions())
+
+
+def iter_documents(inputs: Iterable[str], stdin: BinaryIO | None = None,
+                   options: ReadOptions | None = None) -> Iterator[Document]:
+    options = options or ReadOptions()
+    for unit in iter_units(inputs, options, stdin):
+        yield load_unit(unit, options)
+
+
+# ---------------------------------------------------------------- single-document files
+
+def _read_bytes(path: str, doc_id: str, options: ReadOptions) -> bytes | Document:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Document.failed(doc_id, str(path), f"file too large ({size} bytes)")
-        data = path.read_bytes()
+        size = os.stat(path).st_size
+        if size > options.max_bytes:
+            return Document.failed(doc_id, path, f"file too large ({size:,} bytes; the limit is "
+                                                 f"{options.max_bytes:,})")
+        return Path(path).read_bytes()
     except OSError as exc:
-        return Document.failed(doc_id, str(path), f"cannot read: {exc.strerror or exc}")
-    return from_bytes(data, doc_id, str(path))
+        return Document.failed(doc_id, path, f"cannot read: {exc.strerror or exc}")
+
+
+def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Document:
+    options = options or ReadOptions()
+    data = _read_bytes(path, doc_id, options)
+    if isinstance(data, Document):
+        return data
+    try:
+        text, meta = reader_for(Path(path).suffix)(data)
+    except UnreadableText as exc:
+        return Document.failed(doc_id, path, str(exc))
+    return _checked(Document(id=doc_id, text=text, source=path, meta=meta), empty=not data)
+
+
+def _checked(doc: Document, empty: bool = False) -> Document:
+    if not doc.text.strip():
+        reason = "empty document" if (empty or not doc.text) else "only whitespace"
+        return Document.failed(doc.id, doc.source, reason, **doc.meta)
+    return doc
 
 
 def from_bytes(data: bytes, doc_id: str, source: str) -> Document:
@@ -69,22 +188,107 @@ def from_bytes(data: bytes, doc_id: str, source: str) -> Document:
         text, encoding = decode(data)
     except UnreadableText as exc:
         return Document.failed(doc_id, source, str(exc))
-    if not text.strip():
-        return Document.failed(doc_id, source, "empty document" if not text else "only whitespace")
     meta = {} if encoding == "utf-8" else {"encoding": encoding}
-    return Document(id=doc_id, text=text, source=source, meta=meta)
+    return _checked(Document(id=doc_id, text=text, source=source, meta=meta), empty=not data)
+
+
+# ---------------------------------------------------------------- record files and stdin
+
+def _row_document(row, where: str, fallback_id: str, options: ReadOptions) -> Document:
+    if not isinstance(row, dict):
+        return Document.failed(fallback_id, where, "expected a JSON object")
+    doc_id = row.get(options.id_field)
+    doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
+    if options.text_field not in row:
+        return Document.failed(doc_id, where, f"no field {options.text_field!r} "
+                                              f"(fields: {', '.join(map(str, row))}); use --text-field")
+    text = row[options.text_field]
+    if not isinstance(text, str):
+        return Document.failed(doc_id, where, f"field {options.text_field!r} is not text")
+    return _checked(Document(id=doc_id, text=text, source=where))
+
+
+def iter_record_file(path: str, options: ReadOptions) -> Iterator[Document]:
+    """One document per JSON Lines line, JSON array element or CSV row."""
+    suffix = Path(path).suffix.lower()
+    try:
+        size = os.stat(path).st_size
+        if size > options.max_bytes:
+            yield Document.failed(path, path, f"file too large ({size:,} bytes)")
+            return
+        if suffix == ".csv":
+            yield from _csv_rows(path, options)
+        elif suffix == ".json":
+            yield from _json_rows(path, options)
+        else:
+            with open(path, "rb") as fh:
+                yield from _jsonl_rows(fh, path, options)
+    except OSError as exc:
+        yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
+
+
+def _jsonl_rows(fh, name: str, options: ReadOptions) -> Iterator[Document]:
+    for n, raw in enumerate(fh, 1):
+        where = f"{name}:{n}"
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield Document.failed(where, where, f"invalid JSON ({getattr(exc, 'msg', exc)})")
+            continue
+        yield _row_document(row, where, where, options)
+
+
+def _json_rows(path: str, options: ReadOptions) -> Iterator[Document]:
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        yield Document.failed(path, path, f"invalid JSON ({getattr(exc, 'msg', exc)})")
+        return
+    if isinstance(data, dict):
+        yield _row_document(data, path, path, options)
+        return
+    if not isinstance(data, list):
+        yield Document.failed(path, path, "expected a JSON object or an array of objects")
+        return
+    for i, row in enumerate(data):
+        yield _row_document(row, f"{path}[{i}]", f"{path}[{i}]", options)
+
+
+def _csv_rows(path: str, options: ReadOptions) -> Iterator[Document]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    data = Path(path).read_bytes()
+    try:
+        text, _ = decode(data)
+    except UnreadableText as exc:
+        yield Document.failed(path, path, str(exc))
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames is None or options.text_field not in reader.fieldnames:
+        columns = ", ".join(reader.fieldnames or [])
+        yield Document.failed(path, path, f"no column {options.text_field!r} (columns: {columns}); use --text-field")
+        return
+    for row in reader:
+        where = f"{path}:{reader.line_num}"
+        yield _row_document(row, where, where, options)
+
+
+def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
+    """The whole stream as one document, or one per line (``lines``) or per JSON line (``jsonl``).
+
+    Lines are yielded as they arrive, so a never-ending stream is tagged as it flows.
+    """
+    if options.stdin_mode == "whole":
+        yield from_bytes(stream.read(), STDIN, STDIN)
+    elif options.stdin_mode == "jsonl":
+        yield from _jsonl_rows(iter(stream.readline, b""), STDIN, options)
+    else:
+        for n, raw in enumerate(iter(stream.readline, b""), 1):
+            if raw.strip():
+                yield from_bytes(raw.rstrip(b"\r\n"), f"{STDIN}:{n}", STDIN)
 
 
 def read_stream(stream: BinaryIO, doc_id: str = STDIN) -> Document:
     """The whole stream as one document."""
     return from_bytes(stream.read(), doc_id, STDIN)
-
-
-def iter_documents(inputs: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Document]:
-    for doc_id, path, error in expand(inputs):
-        if error is not None:
-            yield Document.failed(doc_id, doc_id, error)
-        elif path is None:
-            yield read_stream(stdin if stdin is not None else sys.stdin.buffer)
-        else:
-            yield read_text_file(path, doc_id)

@@ -33,9 +33,16 @@ def decode(data: bytes) -> tuple[str, str]:
         data = data[3:]
     if _is_utf16(data):
         try:
-            return data.decode("utf-16"), "utf-16"
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise UnreadableText("invalid UTF-16 text") from None
+        # Two bytes FF FE open many binary files too: a real UTF-16 text reads without chaos.
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:1_000_000]).best()
+        if best is None or best.chaos > 0.1:
+            raise UnreadableText("starts like UTF-16 text but does not read as text")
+        return text, "utf-16"
     if looks_binary(data):
         raise UnreadableText("binary content, not text")
     try:

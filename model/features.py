@@ -19,6 +19,7 @@ turns a list of them into rows with a handful of numpy operations.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,7 +164,19 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
     k = 0
     for i, d in enumerate(batch):
         base = tok_offset[i]
-        cues = [(base + a, base + b, np.uint64(c) ^ _SALT_CUE) for a, b, c in d.cues.tolist()]
+        cues = sorted((base + a, base + b, np.uint64(c) ^ _SALT_CUE) for a, b, c in d.cues.tolist())
+        cue_starts = [a for a, _, _ in cues]
+
+        def within(lo: int, hi: int) -> list:
+            out = []
+            for j in range(bisect.bisect_left(cue_starts, lo), len(cues)):
+                a, b, c = cues[j]
+                if a >= hi:
+                    break
+                if b <= hi:
+                    out.append(cues[j])
+            return out
+
         if len(d.mentions):
             for _, _, family, term in d.mentions.tolist():
                 lo, hi, s = int(m_lo[k]), int(m_hi[k]), int(m_sent[k])
@@ -173,27 +186,37 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 r_hi_tok.append(hi)
                 r_sent.append(s)
                 s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
-                r_cues.append([(a - base, b - base) for a, b, _ in cues if a >= s_lo and b <= s_hi])
-                extra = [c for a, b, c in cues if a >= lo and b <= hi]
+                r_cues.append([(a - base, b - base) for a, b, _ in within(s_lo, s_hi)])
+                extra = [c for _, _, c in within(lo, hi)]
                 r_extra.append(np.array(extra + [np.uint64(family) ^ _SALT_FAMILY,
                                                  np.uint64(term) ^ _SALT_TERM], dtype=np.uint64))
         elif cues:
-            c_sent = np.searchsorted(sent_starts, [a for a, _, _ in cues], side="right") - 1
+            c_sent = np.searchsorted(sent_starts, cue_starts, side="right") - 1
             for s in dict.fromkeys(c_sent.tolist()):
                 s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
                 r_doc.append(i)
                 r_lo_tok.append(s_lo)
                 r_hi_tok.append(s_hi)
                 r_sent.append(s)
-                inside = [(a, b, c) for a, b, c in cues if a >= s_lo and b <= s_hi]
+                inside = within(s_lo, s_hi)
                 r_cues.append([(a - base, b - base) for a, b, _ in inside])
                 r_extra.append(np.array([c for _, _, c in inside] + [NO_MENTION], dtype=np.uint64))
     r_sent = np.array(r_sent, dtype=np.int64)
-    sentence_chars = np.stack([char_start[sent_starts[r_sent]], char_end[sent_ends[r_sent] - 1]], axis=1) \
+    first_text = first_non_space(tokens[:, 2].astype(bool))
+    sent_first = np.minimum(first_text[sent_starts[r_sent]], sent_ends[r_sent] - 1) if len(r_sent) else r_sent
+    sentence_chars = np.stack([char_start[sent_first], char_end[sent_ends[r_sent] - 1]], axis=1) \
         if len(r_sent) else np.zeros((0, 2), np.int64)
     c_lo, c_hi = word_range(np.array(r_lo_tok, dtype=np.int64), np.array(r_hi_tok, dtype=np.int64))
     contexts = _assemble(words, bigrams, same_doc, c_lo, c_hi, r_extra)
     return Rows(documents, contexts, np.array(r_doc, dtype=np.int64), sentence_chars, r_cues)
+
+
+def first_non_space(is_space: np.ndarray) -> np.ndarray:
+    """For each token, the index of the first token at or after it that is not whitespace
+    (so that a sentence's offsets start at its first word, not at the blank lines before it)."""
+    n = len(is_space)
+    candidates = np.where(is_space, n, np.arange(n))
+    return np.minimum.accumulate(candidates[::-1])[::-1] if n else candidates
 
 
 def _tags(mentions: np.ndarray) -> list:

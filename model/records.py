@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from .components import CUES_KEY, TECH_KEY
+from .features import first_non_space
 
 
 def mention_rows(doc: Doc) -> list[dict]:
@@ -18,14 +21,16 @@ def mention_rows(doc: Doc) -> list[dict]:
     mentions = list(doc.spans.get(TECH_KEY, []))
     if not mentions:
         return []
-    arr = doc.to_array([SENT_START, IDX, LENGTH])
+    arr = doc.to_array([SENT_START, IDX, LENGTH, IS_SPACE])
     starts = np.flatnonzero(arr[:, 0].astype(np.int64) == 1)
     if not len(starts) or starts[0] != 0:
         starts = np.concatenate([[0], starts])
     ends = np.concatenate([starts[1:], [len(doc)]])
     char_start = arr[:, 1].astype(np.int64)
     char_end = char_start + arr[:, 2].astype(np.int64)
-    cues = [(c.start, c.end, c.text) for c in doc.spans.get(CUES_KEY, [])]
+    first_text = first_non_space(arr[:, 3].astype(bool))
+    cues = sorted((c.start, c.end, c.text) for c in doc.spans.get(CUES_KEY, []))
+    cue_starts = [a for a, _, _ in cues]
     sent_of = np.searchsorted(starts, [m.start for m in mentions], side="right") - 1
     rows = []
     for span, s in zip(mentions, sent_of.tolist()):
@@ -43,8 +48,9 @@ def mention_rows(doc: Doc) -> list[dict]:
         prob = ext.dualuse_military_prob
         if prob is not None:
             row["military_prob"] = round(prob, 4)
-        row["sentence"] = [int(char_start[s_lo]), int(char_end[s_hi - 1])]
-        row["cues"] = [text for a, b, text in cues if a >= s_lo and b <= s_hi]
+        row["sentence"] = [int(char_start[min(first_text[s_lo], s_hi - 1)]), int(char_end[s_hi - 1])]
+        row["cues"] = [text for a, b, text in cues[bisect.bisect_left(cue_starts, s_lo):
+                                                   bisect.bisect_left(cue_starts, s_hi)] if b <= s_hi]
         rows.append(row)
     return rows
 

@@ -1,7 +1,14 @@
-"""The tagger: documents in, output records out, in input order."""
+"""The tagger: documents in, output records out, in input order.
+
+A document longer than ``PART_CHARS`` is tagged in parts cut at line breaks (a 50 MB text
+file would otherwise need gigabytes in one spaCy Doc) and its record is merged: mentions and
+evidence keep their offsets in the whole text, and the document's probability is the highest
+of its parts, so one military passage in a long report flags the report.
+"""
 
 from __future__ import annotations
 
+import bisect
 from typing import Iterable, Iterator, Union
 
 from spacy.language import Language
@@ -10,10 +17,11 @@ from dualuse.corpora.documents import Document
 
 from .classifier import flag_for
 from .components import TECH_KEY
-
-CLASSIFIER = "dualuse_classifier"
 from .records import error_record, mention_rows
 from .zones import pipe_in_zones
+
+CLASSIFIER = "dualuse_classifier"
+PART_CHARS = 100_000
 
 Item = Union[str, tuple, Document]
 
@@ -28,6 +36,22 @@ def as_document(item: Item, index: int) -> Document:
     if isinstance(item, str):
         return Document(id=str(index), text=item, source=str(index))
     raise TypeError(f"cannot tag {type(item).__name__}: give str, (id, text) or Document")
+
+
+def split_parts(text: str, size: int = PART_CHARS) -> list[tuple[int, str]]:
+    """(offset, text) parts of at most ``size`` characters, cut after a line break or a space
+    where one falls in the last fifth of a part."""
+    parts, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind("\n", end - size // 5, end)
+        if cut < 0:
+            cut = text.rfind(" ", end - size // 5, end)
+        end = cut + 1 if cut >= 0 else end
+        parts.append((start, text[start:end]))
+        start = end
+    parts.append((start, text[start:]))
+    return parts
 
 
 class Tagger:
@@ -60,33 +84,111 @@ class Tagger:
 
     def tag(self, items: Iterable[Item], *, batch_size: int = 64) -> Iterator[dict]:
         """Yield one record per item, in input order, with flat memory over any stream length."""
-        pairs = ((d.text if d.error is None else "", d)
-                 for d in (as_document(item, i) for i, item in enumerate(items)))
-        yield from pipe_in_zones(self.nlp, pairs, batch_size=batch_size, consume=self.record)
+        pending: list[dict] = []
 
-    def record(self, doc, document: Document) -> dict:
+        def pairs():
+            for i, item in enumerate(items):
+                document = as_document(item, i)
+                if document.error is not None or len(document.text) <= PART_CHARS:
+                    yield document.text if document.error is None else "", (document, 0, 1, 0)
+                    continue
+                parts = split_parts(document.text)
+                for k, (offset, text) in enumerate(parts):
+                    yield text, (document, k, len(parts), offset)
+
+        def consume(doc, context):
+            document, k, n, offset = context
+            record = self.record(doc, document, offset=offset)
+            if n == 1:
+                return record
+            pending.append(record)
+            if k < n - 1:
+                return None
+            merged = self._merge(pending)
+            pending.clear()
+            return merged
+
+        for record in pipe_in_zones(self.nlp, pairs(), batch_size=batch_size, consume=consume):
+            if record is not None:
+                yield record
+
+    def record(self, doc, document: Document, *, offset: int = 0) -> dict:
         if document.error is not None:
-            return error_record(document.id, document.source, document.error, self.model)
+            record = error_record(document.id, document.source, document.error, self.model)
+            if document.meta:
+                record["meta"] = _public_meta(document.meta)
+            return record
         record = {"id": document.id, "source": document.source}
+        mentions = mention_rows(doc)
+        evidence = drivers = None
         if self.classifier is not None:
             ext = doc._
             prob = ext.dualuse_military_prob
             record["military_prob"] = round(prob, 4)
             record["flag"] = flag_for(prob, self._override) if self._override else ext.dualuse_flag
-            record["mentions"] = mention_rows(doc)
-            record["evidence"] = ext.dualuse_evidence
-            record["drivers"] = ext.dualuse_drivers
-        else:
-            record["mentions"] = mention_rows(doc)
+            evidence, drivers = ext.dualuse_evidence, ext.dualuse_drivers
+        if offset:
+            _shift(mentions, evidence, offset)
+        pages = document.meta.get("pages")
+        if pages:
+            _add_pages(mentions, evidence, pages)
+        record["mentions"] = mentions
+        if self.classifier is not None:
+            record["evidence"] = evidence
+            record["drivers"] = drivers
         if document.meta:
-            record["meta"] = document.meta
+            record["meta"] = _public_meta(document.meta)
         record["model"] = self.model
         record["error"] = None
         return record
 
+    def _merge(self, parts: list[dict]) -> dict:
+        first = parts[0]
+        merged = {"id": first["id"], "source": first["source"]}
+        if self.classifier is not None:
+            top = max(parts, key=lambda r: r["military_prob"])
+            merged["military_prob"] = top["military_prob"]
+            merged["flag"] = flag_for(top["military_prob"], self.thresholds)
+            toward_military = top["military_prob"] >= 0.5
+            evidence = sorted((e for r in parts for e in r["evidence"]),
+                              key=lambda e: -e["military_prob"] if toward_military else e["military_prob"])
+        merged["mentions"] = [m for r in parts for m in r["mentions"]]
+        if self.classifier is not None:
+            merged["evidence"] = evidence[: self.classifier.max_evidence]
+            merged["drivers"] = top["drivers"]
+        merged["meta"] = {**first.get("meta", {}), "parts": len(parts)}
+        merged["model"] = self.model
+        merged["error"] = None
+        return merged
+
     def extract(self, texts: Iterable[str], *, batch_size: int = 64):
         """The annotated spaCy Docs, for callers that want spans rather than records."""
         return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def _shift(mentions: list[dict], evidence: list[dict] | None, offset: int) -> None:
+    for m in mentions:
+        m["start"] += offset
+        m["end"] += offset
+        m["sentence"] = [m["sentence"][0] + offset, m["sentence"][1] + offset]
+    for e in evidence or []:
+        e["start"] += offset
+        e["end"] += offset
+
+
+def _add_pages(mentions: list[dict], evidence: list[dict] | None, pages: list) -> None:
+    """Page number (1-based) of each mention and evidence sentence, from the pages' offsets."""
+    starts = [p[0] for p in pages]
+    for item in list(mentions) + list(evidence or []):
+        item["page"] = max(1, bisect.bisect_right(starts, item["start"]))
+
+
+def _public_meta(meta: dict) -> dict:
+    """What a record says about its source: page offsets become a page count."""
+    out = dict(meta)
+    if isinstance(out.get("pages"), list):
+        out["pages"] = len(out["pages"])
+    return out
 
 
 def extraction_tagger(nlp: Language | None = None) -> Tagger:

@@ -1,0 +1,136 @@
+"""Tagging with a bundle loaded once per process: the same code for ``--jobs N`` here and for
+``mapPartitions`` in Spark, ``map_batches`` in Ray or a Dask task elsewhere.
+
+``tag_partition(pairs, model)`` is the public entry point: it tags an iterator of (id, text)
+pairs (or Documents) and yields records, loading the bundle the first time a process needs it
+and reusing it afterwards. Nothing spaCy or scikit-learn is ever pickled: a worker receives the
+bundle's path and loads (and verifies) it itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator
+
+_TAGGERS: dict = {}
+
+
+def tagger_for(model=None, thresholds: tuple | None = None):
+    """The process's tagger for ``model`` (a bundle path, or None for the shipped default)."""
+    key = (str(model) if model is not None else None, thresholds)
+    tagger = _TAGGERS.get(key)
+    if tagger is None:
+        from . import load
+
+        tagger = load(model)
+        if thresholds is not None:
+            tagger.set_thresholds(*thresholds)
+        _TAGGERS[key] = tagger
+    return tagger
+
+
+def tag_partition(pairs: Iterable, model=None, *, batch_size: int = 64,
+                  thresholds: tuple | None = None) -> Iterator[dict]:
+    """Tag (id, text) pairs, strings or Documents with the bundle at ``model``, loaded once per
+    process. Yields one record per item, in order.
+
+    Spark::
+
+        rdd.mapPartitions(lambda rows: tag_partition(((r.id, r.text) for r in rows), "/models/b"))
+    """
+    yield from tagger_for(model, thresholds).tag(pairs, batch_size=batch_size)
+
+
+# ---------------------------------------------------------------- --jobs N on one machine
+
+_WORKER: dict = {}
+
+
+def _init_worker(model, thresholds, batch_size, options) -> None:
+    _WORKER.update(model=model, thresholds=thresholds, batch_size=batch_size, options=options)
+    tagger_for(model, thresholds)  # load now, so a bad bundle fails before any work is handed out
+
+
+def _tag_units(units: list, with_text: bool) -> list[dict]:
+    from dualuse.corpora.readers import load_unit
+
+    options = _WORKER["options"]
+    documents = [load_unit(u, options) for u in units]
+    records = list(tag_partition(documents, _WORKER["model"], batch_size=_WORKER["batch_size"],
+                                 thresholds=_WORKER["thresholds"]))
+    if with_text:
+        for record, document in zip(records, documents):
+            record["_text"] = document.text
+    return records
+
+
+def _lost(unit, model_name: str, reason: str) -> dict:
+    from .records import error_record
+
+    source = getattr(unit, "source", None) or getattr(unit, "path", None) or unit.id
+    return error_record(unit.id, source, reason, model_name)
+
+
+def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds: tuple | None = None,
+                           options=None, batch_size: int = 64, chunk_size: int = 64,
+                           with_text: bool = False, model_name: str = "dualuse") -> Iterator[dict]:
+    """Tag input units in ``jobs`` worker processes; records come back in input order.
+
+    At most a few chunks per worker are in flight, so memory stays flat. When a worker dies
+    (killed, out of memory) the chunks in flight are retried in a fresh pool; a chunk that
+    fails again is retried one document at a time, and a document that still kills its worker
+    gets an error record instead of stopping the run.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dualuse.model.parallel", "dualuse.corpora.readers"])
+
+    def new_pool():
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                                   initargs=(model, thresholds, batch_size, options))
+
+    pool = new_pool()
+    window: deque = deque()  # [units, future, failures], in input order
+    stream = iter(units)
+    ahead = max(2, 3 * jobs)
+
+    def fill():
+        while len(window) < ahead:
+            chunk = [u for _, u in zip(range(chunk_size), stream)]
+            if not chunk:
+                return
+            window.append([chunk, pool.submit(_tag_units, chunk, with_text), 0])
+
+    try:
+        fill()
+        while window:
+            head = window[0]
+            try:
+                records = head[1].result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                head[2] += 1
+                if head[2] >= 2:
+                    window.popleft()
+                    if len(head[0]) > 1:
+                        window.extendleft(reversed([[[u], None, 1] for u in head[0]]))
+                    else:
+                        yield _lost(head[0][0], model_name,
+                                    "a worker process died while tagging this document, twice")
+                for entry in window:
+                    entry[1] = pool.submit(_tag_units, entry[0], with_text)
+                fill()
+                continue
+            window.popleft()
+            yield from records
+            fill()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,335 @@
+"""Batch tagging: formats, bad inputs, outputs, resume, parallel workers, exit codes.
+
+Every bad input is built here, in the test, and must give a record with a clear error (or be
+tagged where it is readable) while the run goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dualuse.cli.main import app
+from dualuse.corpora.readers import ReadOptions, iter_documents
+
+runner = CliRunner()
+
+MIL = "The Navy program office will field armed UAVs with synthetic aperture radar for the warfighter."
+CIV = "Farmers use drones with lidar to map soil moisture; the airline tested weather radar for civil aviation."
+
+
+def records(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def by_name(recs: list[dict]) -> dict:
+    return {Path(r["id"]).name: r for r in recs}
+
+
+# ---------------------------------------------------------------- building inputs
+
+def make_pdf(path: Path, pages: list[str], password: str | None = None) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    data = bytes(pdf.output())
+    if password:
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer.encrypt(user_password=password, owner_password=password)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        data = buffer.getvalue()
+    path.write_bytes(data)
+    return path
+
+
+def make_docx(path: Path, paragraphs: list[str]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Item"
+    table.rows[0].cells[1].text = "gas centrifuges"
+    document.save(path)
+    return path
+
+
+def make_zip_bomb(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"\0" * (300 * 1024 * 1024))
+    return path
+
+
+# ---------------------------------------------------------------- formats
+
+def test_formats_give_text(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>t</title><style>.x{color:red}</style><script>var uav = 1;</script></head>"
+        "<body><h1>Export notice</h1><p>Controls on <b>synthetic aperture radar</b>.</p>"
+        "<noscript>radar</noscript></body></html>")
+    make_pdf(tmp_path / "report.pdf", ["Page one is about farming.", "Page two: gallium nitride amplifiers."])
+    make_docx(tmp_path / "memo.docx", ["Memo on export licensing.", "Hot isostatic presses were shipped."])
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"id": "r1", "text": "Quantum computing grant."}) + "\n"
+                                         + "not json\n" + json.dumps({"id": "r3", "body": "x"}) + "\n")
+    (tmp_path / "table.csv").write_text("doc,body\nc1,Radar for weather offices\nc2,\n")
+    (tmp_path / "list.json").write_text(json.dumps([{"id": "j1", "text": "A laser rangefinder."}]))
+    docs = {d.id: d for d in iter_documents([str(tmp_path)])}
+    page = docs[str(tmp_path / "page.html")]
+    assert "synthetic aperture radar" in page.text and "var uav" not in page.text and "color" not in page.text
+    assert "Export notice" in page.text
+    pdf = docs[str(tmp_path / "report.pdf")]
+    assert "gallium nitride" in pdf.text and len(pdf.meta["pages"]) == 2
+    assert pdf.text[pdf.meta["pages"][1][0]:].startswith("Page two")
+    assert "Hot isostatic presses" in docs[str(tmp_path / "memo.docx")].text
+    assert "gas centrifuges" in docs[str(tmp_path / "memo.docx")].text
+    assert docs["r1"].text == "Quantum computing grant."
+    assert docs[f"{tmp_path / 'rows.jsonl'}:2"].error.startswith("invalid JSON")
+    assert "no field 'text'" in docs["r3"].error
+    assert docs["j1"].text == "A laser rangefinder."
+    assert "no column 'text'" in docs[str(tmp_path / "table.csv")].error
+    csv_docs = list(iter_documents([str(tmp_path / "table.csv")],
+                                   options=ReadOptions(text_field="body", id_field="doc")))
+    assert [(d.id, d.error) for d in csv_docs] == [("c1", None), ("c2", "empty document")]
+
+
+def test_pdf_pages_reach_the_records(tmp_path):
+    make_pdf(tmp_path / "r.pdf", ["Farming notes only.", "The Army will test a counter-drone laser."])
+    result = runner.invoke(app, ["tag", str(tmp_path / "r.pdf"), "--format", "jsonl"])
+    (rec,) = records(result.stdout)
+    assert rec["meta"] == {"format": "pdf", "pages": 2}
+    assert {m["page"] for m in rec["mentions"]} == {2}
+    assert all(e["page"] == 2 for e in rec["evidence"])
+
+
+# ---------------------------------------------------------------- bad inputs
+
+def test_bad_inputs_each_get_a_record_and_the_run_goes_on(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "binary.bin").write_bytes(bytes(range(256)) * 40)
+    (d / "bad_utf8.txt").write_bytes(b"ok \xfa\x81\x8d\x8f\x90\x9d\xff" * 300)
+    (d / "fake_utf16.txt").write_bytes(b"\xff\xfe\xfa\x81\x8d\x8f\x90\x9d" * 300)
+    (d / "mixed.txt").write_bytes("Radar exports. ".encode() + "défense aérienne".encode("cp1252") + b" drones.")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_text(" \n\t\n")
+    (d / "zero.pdf").write_bytes(b"")
+    (d / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF")
+    make_pdf(d / "locked.pdf", ["Secret radar plans."], password="s3cret")
+    make_zip_bomb(d / "bomb.docx")
+    (d / "ok.txt").write_text(MIL)
+    os.symlink(d, d / "loop")
+    os.symlink(d / "a_link", d / "a_link")  # a link to itself
+    result = runner.invoke(app, ["tag", str(d), "--format", "jsonl"])
+    assert result.exit_code == 1
+    recs = by_name(records(result.stdout))
+    assert recs["ok.txt"]["error"] is None and recs["ok.txt"]["flag"] == "military"
+    assert recs["mixed.txt"]["error"] is None  # decoded as Windows-1252 and tagged
+    assert "binary" in recs["binary.bin"]["error"]
+    assert "UTF-8" in recs["bad_utf8.txt"]["error"]
+    assert "UTF-16" in recs["fake_utf16.txt"]["error"]
+    assert recs["empty.txt"]["error"] == "empty document"
+    assert recs["blank.txt"]["error"] == "only whitespace"
+    assert recs["zero.pdf"]["error"] == "empty document"
+    assert recs["corrupt.pdf"]["error"].startswith("not a readable PDF") or "no text layer" in recs["corrupt.pdf"]["error"]
+    assert "password" in recs["locked.pdf"]["error"]
+    assert "zip bomb" in recs["bomb.docx"]["error"]
+    assert "not followed" in recs["loop"]["error"]
+    assert recs["a_link"]["error"].startswith("cannot")
+    assert len(recs) == 13
+    assert "locked.pdf: encrypted PDF" in result.stderr
+
+
+def test_large_text_file_is_tagged_in_parts_with_true_offsets(tmp_path):
+    filler = "Routine text about fisheries management and quotas. " * 20 + "\n"
+    text = filler * 50_000  # about 52 MB
+    tail = "The Army will field a counter-drone laser weapon.\n"
+    big = tmp_path / "big.txt"
+    big.write_text(text + tail)
+    result = runner.invoke(app, ["tag", str(big), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    (rec,) = records(result.stdout)
+    assert rec["meta"]["parts"] > 500
+    assert rec["mentions"], "the mention at the end of the file is found"
+    m = rec["mentions"][-1]
+    assert (text + tail)[m["start"]:m["end"]] == m["text"]
+    assert m["military_prob"] > 0.5 and m["sentence"][0] == len(text)
+
+
+def test_file_that_vanishes_mid_run_gets_a_record(tmp_path, monkeypatch):
+    from dualuse.corpora import readers
+
+    (tmp_path / "a.txt").write_text(MIL)
+    (tmp_path / "b.txt").write_text(CIV)
+    real = readers.read_file
+
+    def read_then_vanish(path, doc_id, options=None):
+        if path.endswith("a.txt"):
+            os.unlink(tmp_path / "b.txt")
+        return real(path, doc_id, options)
+
+    monkeypatch.setattr(readers, "read_file", read_then_vanish)
+    recs = by_name(records(runner.invoke(app, ["tag", str(tmp_path), "-f", "jsonl"]).stdout))
+    assert recs["a.txt"]["error"] is None
+    assert recs["b.txt"]["error"] == "cannot read: No such file or directory"
+
+
+def test_invalid_json_lines_on_stdin():
+    stream = json.dumps({"id": "x", "text": MIL}) + "\n{oops\n" + json.dumps({"id": "y", "text": CIV}) + "\n"
+    result = runner.invoke(app, ["tag", "-", "--jsonl", "-f", "jsonl"], input=stream)
+    assert result.exit_code == 1
+    recs = records(result.stdout)
+    assert [r["id"] for r in recs] == ["x", "-:2", "y"]
+    assert recs[1]["error"].startswith("invalid JSON")
+    assert [recs[0]["flag"], recs[2]["flag"]] == ["military", "civilian"]
+
+
+def test_stdin_lines_mode():
+    result = runner.invoke(app, ["tag", "-", "--lines", "-f", "jsonl"], input=f"{MIL}\n\n{CIV}\n")
+    recs = records(result.stdout)
+    assert [r["id"] for r in recs] == ["-:1", "-:3"]
+
+
+def test_globs_include_and_exclude(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "b.md", "c.log", "sub/d.txt"):
+        (tmp_path / name).write_text(CIV)
+    result = runner.invoke(app, ["tag", str(tmp_path / "**" / "*.txt"), "-f", "jsonl"])
+    assert sorted(Path(r["id"]).name for r in records(result.stdout)) == ["a.txt", "d.txt"]
+    result = runner.invoke(app, ["tag", str(tmp_path), "--exclude", "*.log", "--exclude", "sub/*", "-f", "jsonl"])
+    assert sorted(Path(r["id"]).name for r in records(result.stdout)) == ["a.txt", "b.md"]
+    result = runner.invoke(app, ["tag", str(tmp_path), "--include", "*.md", "-f", "jsonl"])
+    assert [Path(r["id"]).name for r in records(result.stdout)] == ["b.md"]
+    result = runner.invoke(app, ["tag", str(tmp_path / "*.pdf"), "-f", "jsonl"])
+    assert result.exit_code == 1 and records(result.stdout)[0]["error"] == "no file matches this pattern"
+
+
+# ---------------------------------------------------------------- outputs
+
+@pytest.fixture
+def corpus(tmp_path):
+    d = tmp_path / "docs"
+    d.mkdir()
+    for i in range(30):
+        (d / f"{i:03d}.txt").write_text(MIL if i % 3 == 0 else CIV)
+    (d / "031.txt").write_bytes(b"")
+    return d
+
+
+def test_output_file_formats_and_no_overwrite(corpus, tmp_path):
+    out = tmp_path / "out.jsonl"
+    first = runner.invoke(app, ["tag", str(corpus), "-o", str(out)])
+    assert first.exit_code == 1 and len(records(out.read_text())) == 31
+    again = runner.invoke(app, ["tag", str(corpus), "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    csv_out = tmp_path / "out.csv"
+    assert runner.invoke(app, ["tag", str(corpus), "-o", str(csv_out)]).exit_code == 1
+    import csv
+
+    rows = list(csv.DictReader(csv_out.open()))
+    assert {r["mention"] for r in rows} >= {"armed UAVs", "synthetic aperture radar", "drones", "lidar"}
+    assert any(r["error"] == "empty document" for r in rows)
+    table = runner.invoke(app, ["tag", str(corpus), "-f", "table"])
+    assert table.stdout.splitlines()[0].split()[:3] == ["flag", "p(mil)", "document"]
+    assert "military" in table.stdout and "error" in table.stdout
+
+
+def test_threshold_override_and_fail_on(tmp_path):
+    f = tmp_path / "m.txt"
+    f.write_text(MIL)
+    assert runner.invoke(app, ["tag", str(f), "--fail-on", "military"]).exit_code == 3
+    civ = tmp_path / "c.txt"
+    civ.write_text(CIV)
+    assert runner.invoke(app, ["tag", str(civ), "--fail-on", "military"]).exit_code == 0
+    rec = records(runner.invoke(app, ["tag", str(f), "-f", "jsonl", "--threshold", "0.999999,1.0"]).stdout)[0]
+    assert rec["flag"] in ("review", "civilian")
+    assert runner.invoke(app, ["tag", str(f), "--threshold", "2"]).exit_code == 2
+
+
+def test_html_report(corpus, tmp_path):
+    report = tmp_path / "r.html"
+    result = runner.invoke(app, ["tag", str(corpus), "--html", str(report), "-f", "jsonl"])
+    assert result.exit_code == 1
+    page = report.read_text()
+    assert "most military documents" in page and "synthetic aperture radar" in page
+    assert 'class="entity"' in page or "<mark" in page
+    assert "hsl(" in page and "empty document" in page
+    assert not any(p.name.endswith(".body") for p in tmp_path.iterdir())
+
+
+def test_resume_continues_without_duplicates_or_gaps(corpus, tmp_path):
+    out = tmp_path / "full.jsonl"
+    runner.invoke(app, ["tag", str(corpus), "-o", str(out)])
+    expected = out.read_text()
+    partial = tmp_path / "cut.jsonl.partial"
+    lines = expected.splitlines(keepends=True)
+    partial.write_text("".join(lines[:12]) + lines[12][:20])  # an interruption mid-record
+    refused = runner.invoke(app, ["tag", str(corpus), "-o", str(tmp_path / "cut.jsonl")])
+    assert refused.exit_code == 2 and "--resume" in refused.stderr
+    resumed = runner.invoke(app, ["tag", str(corpus), "-o", str(tmp_path / "cut.jsonl"), "--resume"])
+    assert resumed.exit_code == 1
+    assert (tmp_path / "cut.jsonl").read_text() == expected
+    assert not partial.exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "zzz.txt").write_text(CIV)
+    partial.write_text("".join(lines[:5]))
+    mismatch = runner.invoke(app, ["tag", str(other), "-o", str(tmp_path / "cut.jsonl"), "--resume"])
+    assert mismatch.exit_code == 2 and "interrupted run" in mismatch.stderr
+
+
+def test_resume_csv(corpus, tmp_path):
+    out = tmp_path / "full.csv"
+    runner.invoke(app, ["tag", str(corpus), "-o", str(out)])
+    expected = out.read_text()
+    cut = tmp_path / "cut.csv"
+    (tmp_path / "cut.csv.partial").write_text(expected[: len(expected) // 2])
+    runner.invoke(app, ["tag", str(corpus), "-o", str(cut), "--resume"])
+    assert cut.read_text() == expected
+
+
+def test_two_jobs_give_the_same_records_as_one(corpus, tmp_path):
+    one = runner.invoke(app, ["tag", str(corpus), "-f", "jsonl", "--jobs", "1"])
+    two = runner.invoke(app, ["tag", str(corpus), "-f", "jsonl", "--jobs", "2", "--batch-size", "4"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+
+
+def test_killed_run_resumed_gives_the_same_records(tmp_path):
+    d = tmp_path / "many"
+    d.mkdir()
+    for i in range(3000):
+        (d / f"{i:05d}.txt").write_text((MIL if i % 4 == 0 else CIV) + f" Item {i}.")
+    full = tmp_path / "full.jsonl"
+    cmd = [sys.executable, "-m", "dualuse.cli.main", "tag", str(d), "--batch-size", "16"]
+    subprocess.run(cmd + ["-o", str(full)], check=True, capture_output=True)
+    out = tmp_path / "killed.jsonl"
+    proc = subprocess.Popen(cmd + ["-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    partial = tmp_path / "killed.jsonl.partial"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not partial.exists() or partial.stat().st_size < 200_000):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = partial.read_text().count("\n")
+    assert 0 < done < 3000, "the run was killed halfway"
+    subprocess.run(cmd + ["-o", str(out), "--resume"], check=True, capture_output=True)
+    assert out.read_text() == full.read_text()
