@@ -109,9 +109,10 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, s
         for err in errors:
             yield str(err.filename), None, f"cannot list folder: {err.strerror}"
         errors.clear()
+        filtered = bool(options.include or options.exclude)
         for name in sorted(files):
             path = os.path.join(folder, name)
-            if _selected(path, options, os.path.relpath(path, root)):
+            if not filtered or _selected(path, options, os.path.relpath(path, root)):
                 yield path, path, None
         # Symbolic links to folders are not followed (loops); say so rather than skip silently.
         for name in dirs:
@@ -132,7 +133,7 @@ def iter_units(inputs: Iterable[str], options: ReadOptions | None = None,
             yield Document.failed(doc_id, doc_id, error)
         elif path is None:
             yield from iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
-        elif Path(path).suffix.lower() in RECORD_SUFFIXES:
+        elif os.path.splitext(path)[1].lower() in RECORD_SUFFIXES:
             yield from iter_record_file(path, options)
         else:
             yield FileUnit(doc_id, path)
@@ -155,13 +156,27 @@ def iter_documents(inputs: Iterable[str], stdin: BinaryIO | None = None,
 
 def _read_bytes(path: str, doc_id: str, options: ReadOptions) -> bytes | Document:
     try:
-        size = os.stat(path).st_size
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        return Document.failed(doc_id, path, f"cannot read: {exc.strerror or exc}")
+    try:
+        size = os.fstat(fd).st_size
         if size > options.max_bytes:
             return Document.failed(doc_id, path, f"file too large ({size:,} bytes; the limit is "
                                                  f"{options.max_bytes:,})")
-        return Path(path).read_bytes()
+        chunks = []
+        while True:  # a file may grow or be a pipe: read to the end, not just its stated size
+            chunk = os.read(fd, max(size + 1, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if sum(len(c) for c in chunks) > options.max_bytes:
+                return Document.failed(doc_id, path, f"file too large (more than {options.max_bytes:,} bytes)")
+        return b"".join(chunks)
     except OSError as exc:
         return Document.failed(doc_id, path, f"cannot read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
 
 
 def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Document:
@@ -170,7 +185,7 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     if isinstance(data, Document):
         return data
     try:
-        text, meta = reader_for(Path(path).suffix)(data)
+        text, meta = reader_for(os.path.splitext(path)[1])(data)
     except UnreadableText as exc:
         return Document.failed(doc_id, path, str(exc))
     return _checked(Document(id=doc_id, text=text, source=path, meta=meta), empty=not data)

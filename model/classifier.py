@@ -1,36 +1,39 @@
 """The ``dualuse_classifier`` spaCy component: military-context probabilities for documents and mentions.
 
-It turns each annotated Doc into plain string rows (``features``), runs two fitted scikit-learn
-pipelines in batches and writes:
+It turns each batch of annotated Docs into feature-key rows (``features``), scores them with
+two calibrated linear models (document and mention context) and writes:
 
 - ``doc._.dualuse_military_prob`` and ``doc._.dualuse_flag`` (military / civilian / review),
 - ``span._.dualuse_military_prob`` on every ``doc.spans["dualuse_tech"]`` mention,
-- ``doc._.dualuse_evidence``: the sentences that drove the score, with their cue words,
+- ``doc._.dualuse_evidence``: the sentences that drove the score, with their cue phrases' offsets,
 - ``doc._.dualuse_drivers``: the words of the document that pushed the score most.
 
-The fitted pipelines are stored with skops against an explicit trusted-type list.
+On disk the component holds the fitted scikit-learn pipelines as a skops file (checked against
+an explicit trusted-type list when loaded with ``sklearn_models()``) and the same models as
+plain numbers in a ``.npz`` file, which is what scoring loads (see ``linear``).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import numpy as np
-import sklearn
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
-from . import safe
-from .components import CUES_KEY, TECH_KEY, register_extensions
-from .features import DocArrays, KeyVocabulary, build_rows
+from .components import TECH_KEY, register_extensions
+from .features import DocArrays, build_rows
+from .linear import POSITIVE, LinearScorer
 
 MODEL_FILE = "classifier.skops"
+NUMBERS_FILE = "classifier.npz"
 CFG_FILE = "cfg.json"
-POSITIVE = "military"
+PARTS = ("document", "context")
 FLAGS = ("military", "civilian", "review")
+
+__all__ = ["MilitaryClassifier", "flag_for", "make_classifier", "POSITIVE", "FLAGS"]
 
 
 def flag_for(prob: float, thresholds: dict) -> str:
@@ -60,10 +63,11 @@ class MilitaryClassifier:
         self.name = name
         self.max_evidence = max_evidence
         self.max_drivers = max_drivers
-        self.models: Optional[dict] = None
+        self.models: Optional[dict] = None  # the scikit-learn parts, when trained in this process
+        self.scorers: dict[str, LinearScorer] = {}
         self.thresholds: dict = {"military": 0.5, "civilian": 0.5}
-        self._weights = None
-        self._parts: dict = {}
+        self._driver_weights = None
+        self._path = None
 
     def initialize(self, get_examples=None, *, nlp: Optional[Language] = None,
                    models: Optional[dict] = None, thresholds: Optional[dict] = None) -> None:
@@ -75,14 +79,25 @@ class MilitaryClassifier:
     def set_models(self, models: dict) -> None:
         """``models``: {"document": part, "context": part}, each part a dict with "vocabulary"
         (KeyVocabulary state) and "pipeline" (fitted scikit-learn Pipeline on key counts)."""
-        missing = {"document", "context"} - set(models)
+        missing = set(PARTS) - set(models)
         if missing:
             raise ValueError(f"classifier models missing: {sorted(missing)}")
         self.models = models
-        self._parts = {name: (KeyVocabulary.from_state(part["vocabulary"]), part["pipeline"])
-                       for name, part in models.items()}
-        vocab, pipeline = self._parts["document"]
-        self._weights = _linear_weights(pipeline, vocab.names)
+        self._set_scorers({name: LinearScorer.from_sklearn(models[name]) for name in PARTS})
+
+    def _set_scorers(self, scorers: dict) -> None:
+        self.scorers = scorers
+        self._driver_weights = _driver_weights(scorers["document"])
+
+    def sklearn_models(self) -> dict:
+        """The fitted scikit-learn pipelines, loaded from the bundle's skops file when needed."""
+        if self.models is None:
+            if self._path is None:
+                raise ValueError("this classifier was not loaded from a bundle")
+            from . import safe
+
+            self.models = safe.load(self._path / MODEL_FILE)
+        return self.models
 
     # ---------------------------------------------------------------- inference
     def __call__(self, doc: Doc) -> Doc:
@@ -94,37 +109,35 @@ class MilitaryClassifier:
             yield from batch
 
     def set_annotations(self, docs: list[Doc]) -> None:
-        if self.models is None:
+        if not self.scorers:
             raise ValueError(f"The '{self.name}' component has no fitted models: train a bundle first.")
         if not docs:
             return
-        (doc_vocab, doc_model), (ctx_vocab, ctx_model) = self._parts["document"], self._parts["context"]
+        doc_scorer, ctx_scorer = self.scorers["document"], self.scorers["context"]
         rows = build_rows([DocArrays.of(d) for d in docs])
-        # The inputs are sparse matrices we built ourselves: scikit-learn's per-call input
-        # validation would cost more than the prediction.
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            doc_X = doc_model[:-1].transform(doc_vocab.transform(rows.documents))
-            doc_probs = _positive(doc_model[-1], doc_X)
-            ctx_probs = (_positive(ctx_model, ctx_vocab.transform(rows.contexts)) if len(rows.contexts)
-                         else np.zeros(0))
+        doc_X = doc_scorer.weighted(doc_scorer.vocabulary.transform(rows.documents))
+        doc_probs = doc_scorer.military_probs(doc_X)
         drivers = self._drivers(doc_X, doc_probs)
+        ctx_probs = (ctx_scorer.military_probs(ctx_scorer.weighted(ctx_scorer.vocabulary.transform(rows.contexts)))
+                     if len(rows.contexts) else np.zeros(0))
         bounds = np.searchsorted(rows.context_doc, np.arange(len(docs) + 1))
         for i, doc in enumerate(docs):
             prob = float(doc_probs[i])
-            doc._.dualuse_military_prob = prob
-            doc._.dualuse_flag = flag_for(prob, self.thresholds)
             lo, hi = bounds[i], bounds[i + 1]
-            probs = ctx_probs[lo:hi]
-            mentions = doc.spans.get(TECH_KEY, [])
-            for span, p in zip(mentions, probs.tolist()):
-                span._.dualuse_military_prob = p
+            probs = ctx_probs[lo:hi].tolist()
+            if probs:
+                for span, p in zip(doc.spans.get(TECH_KEY, []), probs):
+                    span._.dualuse_military_prob = p
             sentences = [tuple(x) for x in rows.context_sentence[lo:hi].tolist()]
-            doc._.dualuse_evidence = self._evidence(doc, sentences, probs.tolist(), prob,
-                                                    rows.context_cues[lo:hi])
-            doc._.dualuse_drivers = drivers[i]
+            ext = doc._
+            ext.dualuse_military_prob = prob
+            ext.dualuse_flag = flag_for(prob, self.thresholds)
+            ext.dualuse_evidence = self._evidence(sentences, probs, prob, rows.context_cues[lo:hi])
+            ext.dualuse_drivers = drivers[i]
 
-    def _evidence(self, doc: Doc, sentences, probs, doc_prob: float, cues) -> list[dict]:
-        """The sentences that drove the score, strongest first, with their cue words."""
+    def _evidence(self, sentences, probs, doc_prob: float, cues) -> list[dict]:
+        """The sentences that drove the score, strongest first, with the character offsets of
+        their cue phrases (``cue_spans``)."""
         best: dict[tuple[int, int], tuple[float, list]] = {}
         toward_military = doc_prob >= 0.5
         for sent, p, sent_cues in zip(sentences, probs, cues):
@@ -133,14 +146,14 @@ class MilitaryClassifier:
                 best[sent] = (float(p), sent_cues)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0] if toward_military else kv[1][0])
         return [{"start": start, "end": end, "military_prob": round(p, 4),
-                 "cues": [doc[a:b].text for a, b in sent_cues]}
+                 "cue_spans": [list(c) for c in sent_cues]}
                 for (start, end), (p, sent_cues) in ranked[: self.max_evidence]]
 
     def _drivers(self, X, probs: np.ndarray) -> list[list[str]]:
-        """Per document, the n-grams whose weight times value pushed its score the most."""
-        if self._weights is None or self.max_drivers <= 0:
+        """Per document, the words whose weight times value pushed its score the most."""
+        if self._driver_weights is None or self.max_drivers <= 0:
             return [[] for _ in range(X.shape[0])]
-        names, coef = self._weights
+        names, coef = self._driver_weights
         X = X.tocsr()
         contrib = X.data * coef[X.indices]
         out = []
@@ -155,9 +168,16 @@ class MilitaryClassifier:
     def to_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         if self.models is None:
             raise ValueError(f"The '{self.name}' component has no fitted models to save.")
+        from . import safe
+
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         safe.dump(self.models, path / MODEL_FILE)
+        arrays = {}
+        for name in PARTS:
+            arrays.update(self.scorers[name].to_arrays(f"{name}_"))
+        with open(path / NUMBERS_FILE, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
         cfg = {"thresholds": self.thresholds, "max_evidence": self.max_evidence,
                "max_drivers": self.max_drivers}
         (path / CFG_FILE).write_text(json.dumps(cfg, indent=1), encoding="utf-8")
@@ -166,40 +186,34 @@ class MilitaryClassifier:
         from .bundle import verify_component_files
 
         path = ensure_path(path)
-        verify_component_files(path, (MODEL_FILE, CFG_FILE))
+        verify_component_files(path, (NUMBERS_FILE, CFG_FILE, MODEL_FILE))
         cfg = json.loads((path / CFG_FILE).read_text(encoding="utf-8"))
         self.thresholds = cfg["thresholds"]
         self.max_evidence = cfg.get("max_evidence", self.max_evidence)
         self.max_drivers = cfg.get("max_drivers", self.max_drivers)
-        self.set_models(safe.load(path / MODEL_FILE))
+        with np.load(path / NUMBERS_FILE, allow_pickle=False) as arrays:
+            self._set_scorers({name: LinearScorer.from_arrays(arrays, f"{name}_") for name in PARTS})
+        self.models = None
+        self._path = path
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        raise NotImplementedError("the classifier is saved to disk only (skops file with hashes)")
+        raise NotImplementedError("the classifier is saved to disk only (files with hashes)")
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()):
-        raise NotImplementedError("the classifier is loaded from disk only (skops file with hashes)")
+        raise NotImplementedError("the classifier is loaded from disk only (files with hashes)")
 
 
-def _positive(estimator, X) -> np.ndarray:
-    classes = list(estimator.classes_)
-    return estimator.predict_proba(X)[:, classes.index(POSITIVE)]
+def _driver_weights(scorer: LinearScorer):
+    """(names, weights toward military) of the document model, words only.
 
+    Cues and tags are reported as evidence, and function words ("will", "the") carry weight
+    but explain nothing to a reader.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
 
-def _linear_weights(pipeline, names: np.ndarray):
-    """(feature names, weights toward military) of a calibrated linear model; words only."""
-    try:
-        final = pipeline[-1]
-        coefs = [c.estimator.coef_[0] for c in final.calibrated_classifiers_]
-    except (AttributeError, TypeError, IndexError):
-        return None
-    coef = np.mean(coefs, axis=0)
-    if list(final.classes_).index(POSITIVE) == 0:
-        coef = -coef
-    # Only single words with a known text are reported; cues and tags are reported as evidence,
-    # and function words ("will", "the") carry weight but explain nothing to a reader.
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    shown = np.array([bool(n) and n.isalpha() and len(n) > 2 and n not in ENGLISH_STOP_WORDS
-                      for n in names.tolist()])
+    names = scorer.vocabulary.names
+    coef = scorer.coef if scorer.positive_is_second else -scorer.coef
+    shown = np.array([bool(n) and n.isalpha() and len(n) > 2 and n not in STOP_WORDS for n in names.tolist()],
+                     dtype=bool)
     return names, np.where(shown, coef, 0.0)

@@ -107,7 +107,7 @@ class Rows:
     contexts: KeyRows
     context_doc: np.ndarray        # document (index in the batch) of each context row
     context_sentence: np.ndarray   # (rows, 2) character offsets of each context row's sentence
-    context_cues: list             # per context row: (start, end) tokens of the cues in its sentence
+    context_cues: list             # per context row: (start, end) characters of the cues in its sentence
 
 
 def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
@@ -186,7 +186,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 r_hi_tok.append(hi)
                 r_sent.append(s)
                 s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
-                r_cues.append([(a - base, b - base) for a, b, _ in within(s_lo, s_hi)])
+                r_cues.append([(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in within(s_lo, s_hi)])
                 extra = [c for _, _, c in within(lo, hi)]
                 r_extra.append(np.array(extra + [np.uint64(family) ^ _SALT_FAMILY,
                                                  np.uint64(term) ^ _SALT_TERM], dtype=np.uint64))
@@ -199,7 +199,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 r_hi_tok.append(s_hi)
                 r_sent.append(s)
                 inside = within(s_lo, s_hi)
-                r_cues.append([(a - base, b - base) for a, b, _ in inside])
+                r_cues.append([(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in inside])
                 r_extra.append(np.array([c for _, _, c in inside] + [NO_MENTION], dtype=np.uint64))
     r_sent = np.array(r_sent, dtype=np.int64)
     first_text = first_non_space(tokens[:, 2].astype(bool))

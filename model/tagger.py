@@ -126,7 +126,11 @@ class Tagger:
             prob = ext.dualuse_military_prob
             record["military_prob"] = round(prob, 4)
             record["flag"] = flag_for(prob, self._override) if self._override else ext.dualuse_flag
-            evidence, drivers = ext.dualuse_evidence, ext.dualuse_drivers
+            text = document.text
+            evidence = [{"start": e["start"], "end": e["end"], "military_prob": e["military_prob"],
+                         "cues": [text[offset + a:offset + b] for a, b in e["cue_spans"]]}
+                        for e in ext.dualuse_evidence]
+            drivers = ext.dualuse_drivers
         if offset:
             _shift(mentions, evidence, offset)
         pages = document.meta.get("pages")

@@ -5,7 +5,7 @@ each block are freed when it ends. spaCy's tokenizer never caches inside a memor
 though, and an empty cache makes tokenization several times slower. So the first
 ``WARM_DOCS`` documents a pipeline ever sees run outside any zone, with the tokenizer cache
 raised to ``TOKENIZER_CACHE`` entries: their words fill the cache once (a bounded amount of
-memory, a few megabytes) and every later zone reuses it.
+memory, some tens of megabytes) and every later zone reuses it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 
-WARM_DOCS = 5000
+WARM_DOCS = 10_000
 ZONE_DOCS = 2000
-TOKENIZER_CACHE = 100_000
+TOKENIZER_CACHE = 200_000
 
 _warmed: "weakref.WeakKeyDictionary[Language, int]" = weakref.WeakKeyDictionary()
 

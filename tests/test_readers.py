@@ -47,13 +47,15 @@ def test_unreadable_file_gets_an_error(tmp_path, monkeypatch):
     f = tmp_path / "secret.txt"
     f.write_text("radar")
     f.chmod(0)
-    if os.geteuid() == 0:  # root reads whatever the mode: make the read fail as it would for a user
-        from pathlib import Path
+    if os.geteuid() == 0:  # root reads whatever the mode: make the open fail as it would for a user
+        real_open = os.open
 
-        def refuse(self):
-            raise PermissionError(13, "Permission denied", str(self))
+        def refuse(path, *args, **kwargs):
+            if str(path) == str(f):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     (doc,) = iter_documents([str(f)])
     assert doc.error == "cannot read: Permission denied"
 

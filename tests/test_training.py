@@ -125,8 +125,30 @@ def test_untrusted_types_are_refused_even_with_a_matching_hash(bundle, tmp_path)
     (b / "dualuse_classifier" / "classifier.skops").write_bytes(sio.dumps({"document": DecisionTreeClassifier()}))
     manifest = json.loads((b / MANIFEST).read_text())
     write_manifest(b, {k: v for k, v in manifest.items() if k not in ("files", "versions", "format")})
+    tagger = load(b)  # scoring reads the numeric export; the skops file is checked when it is opened
     with pytest.raises(Exception, match="not trusted"):
-        load(b)
+        tagger.classifier.sklearn_models()
+
+
+def test_numeric_scoring_matches_the_sklearn_pipelines(bundle):
+    import numpy as np
+
+    from dualuse.model.features import DocArrays, build_rows
+    from dualuse.model.linear import LinearScorer
+
+    tagger = load(bundle)
+    clf = tagger.classifier
+    models = clf.sklearn_models()
+    with tagger.nlp.select_pipes(disable=["dualuse_classifier"]):
+        docs = list(tagger.nlp.pipe(d["text"] for d in make_docs(8, seed=11)))
+    rows = build_rows([DocArrays.of(d) for d in docs])
+    for name, keyrows in (("document", rows.documents), ("context", rows.contexts)):
+        scorer = clf.scorers[name]
+        counts = scorer.vocabulary.transform(keyrows)
+        pipeline = models[name]["pipeline"]
+        expected = pipeline.predict_proba(counts)[:, list(pipeline.classes_).index("military")]
+        assert np.allclose(scorer.military_probs(scorer.weighted(counts)), expected, atol=1e-6)
+        assert isinstance(LinearScorer.from_sklearn(models[name]), LinearScorer)
 
 
 def test_version_mismatch_warns(bundle, tmp_path):

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 
 from dualuse.model.classifier import POSITIVE
 from dualuse.model.features import KeyRows, KeyVocabulary
+from dualuse.model.linear import LinearScorer
 
 from .prepare import Prepared
 
@@ -43,7 +44,20 @@ def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: fl
     X = vocabulary.transform(rows)
     C = select_C(X, labels, seed=seed) if C is None else C
     pipeline = make_pipeline(C=C, seed=seed).fit(X, labels)
-    return {"vocabulary": vocabulary.to_state(), "pipeline": pipeline, "C": C}
+    part = {"vocabulary": vocabulary.to_state(), "pipeline": pipeline, "C": C}
+    _check_export(part, X)
+    return part
+
+
+def _check_export(part: dict, X) -> None:
+    """Scoring uses the models' numbers without scikit-learn: they must give its probabilities."""
+    scorer = LinearScorer.from_sklearn(part)
+    ours = scorer.military_probs(scorer.weighted(X))
+    pipeline = part["pipeline"]
+    theirs = pipeline.predict_proba(X)[:, list(pipeline.classes_).index(POSITIVE)]
+    worst = float(np.max(np.abs(ours - theirs))) if len(ours) else 0.0
+    if worst > 1e-5:
+        raise RuntimeError(f"exported model differs from scikit-learn's by {worst:.2e}")
 
 
 def fit_models(prepared: Prepared, *, seed: int = 0, C: float | None = None) -> dict:

@@ -1,0 +1,122 @@
+"""Batch tagging end to end, through the `dualuse tag` command, on the Federal Register abstracts.
+
+Writes the abstracts out as one file each and as one JSONL stream (under --work, outside the
+repository), then measures in one run:
+- docs/s and words/s of `dualuse tag` with --jobs 1 and --jobs 2, on the folder and on the stream,
+  against bare spacy.blank("en") tokenization of the same texts (in-process, nlp.pipe);
+- peak RSS of `dualuse tag --jobs 1` on the first 10,000 files against all of them;
+- cold start: `echo ... | dualuse tag -` against `python -c "import spacy, sklearn.linear_model"`,
+  median of --starts runs each, alternating.
+
+    python benchmarks/batch_tagging.py [--work /tmp/dualuse-bench] [--starts 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+from common import FEDERAL_REGISTER, read_jsonl_gz
+
+DUALUSE = [sys.executable, "-m", "dualuse.cli.main"]
+
+
+def prepare(work: Path) -> tuple[Path, Path, Path, list[str]]:
+    rows = list(read_jsonl_gz(FEDERAL_REGISTER))
+    folder, small, stream = work / "files", work / "files10k", work / "stream.jsonl"
+    if not (folder.exists() and stream.exists() and small.exists()):
+        shutil.rmtree(work, ignore_errors=True)
+        folder.mkdir(parents=True)
+        small.mkdir()
+        with open(stream, "w", encoding="utf-8") as out:
+            for i, r in enumerate(rows):
+                name = f"{i:05d}-{r['id']}.txt"
+                (folder / name).write_text(r["text"], encoding="utf-8")
+                if i < 10_000:
+                    (small / name).write_text(r["text"], encoding="utf-8")
+                out.write(json.dumps({"id": r["id"], "text": r["text"]}) + "\n")
+    return folder, small, stream, [r["text"] for r in rows]
+
+
+def run(args: list[str], out: Path) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of one `dualuse tag` run."""
+    if out.exists():
+        out.unlink()
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + DUALUSE + ["tag"] + args + ["-o", str(out)],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"dualuse failed: {proc.stderr[-2000:]}")
+    return seconds, int(proc.stderr.strip().splitlines()[-1])
+
+
+def cold_starts(n: int) -> tuple[float, float]:
+    ours, base = [], []
+    text = "The Navy will field armed UAVs with synthetic aperture radar."
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(DUALUSE + ["tag", "-"], input=text, capture_output=True, text=True, check=True)
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import spacy, sklearn.linear_model"], check=True)
+        base.append(time.perf_counter() - t)
+    return statistics.median(ours), statistics.median(base)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/dualuse-bench"))
+    ap.add_argument("--starts", type=int, default=7)
+    args = ap.parse_args()
+    folder, small, stream, texts = prepare(args.work)
+    docs, words = len(texts), sum(len(t.split()) for t in texts)
+
+    bare = spacy.blank("en")
+    best_bare = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        for _doc in bare.pipe(texts, batch_size=256):
+            pass
+        best_bare = min(best_bare, time.perf_counter() - t)
+
+    out = args.work / "out.jsonl"
+    results = {}
+    for name, cli in (("folder, --jobs 1", [str(folder), "--jobs", "1"]),
+                      ("folder, --jobs 2", [str(folder), "--jobs", "2"]),
+                      ("JSONL stream, --jobs 1", [str(stream), "--jobs", "1"]),
+                      ("JSONL stream, --jobs 2", [str(stream), "--jobs", "2"])):
+        results[name] = run(cli, out)
+    lines = sum(1 for _ in open(out, encoding="utf-8"))
+    rss_small = run([str(small), "--jobs", "1"], out)[1]
+    rss_full = results["folder, --jobs 1"][1]
+    ours, base = cold_starts(args.starts)
+
+    print(f"{docs} Federal Register abstracts, {words} words; the last run wrote {lines} records\n")
+    print("| run | seconds | docs/s | words/s | peak RSS MiB | vs bare tokenization |")
+    print("|---|---|---|---|---|---|")
+    print(f"| bare spacy.blank('en') tokenization, in-process | {best_bare:.2f} | {docs / best_bare:,.0f} | "
+          f"{words / best_bare:,.0f} | - | 1.00 |")
+    for name, (seconds, rss) in results.items():
+        print(f"| dualuse tag {name} | {seconds:.2f} | {docs / seconds:,.0f} | {words / seconds:,.0f} | "
+              f"{rss / 1024:,.0f} | {best_bare / seconds:.2f} |")
+    for kind in ("folder", "JSONL stream"):
+        one, two = results[f"{kind}, --jobs 1"][0], results[f"{kind}, --jobs 2"][0]
+        print(f"\n{kind}: --jobs 2 is {one / two:.2f}x --jobs 1")
+    print(f"\npeak RSS --jobs 1: 10,000 files {rss_small / 1024:,.0f} MiB, {docs:,} files {rss_full / 1024:,.0f} MiB, "
+          f"ratio {rss_full / rss_small:.2f}")
+    print(f"cold start (median of {args.starts}): dualuse tag - {ours:.2f} s, "
+          f"import spacy, sklearn.linear_model {base:.2f} s, ratio {ours / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()

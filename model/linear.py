@@ -1,0 +1,79 @@
+"""The fitted classifier as plain numbers, for scoring without scikit-learn.
+
+Training fits scikit-learn pipelines (TF-IDF weighting, logistic regression, sigmoid
+calibration) and the bundle keeps them in a skops file. Scoring needs only their numbers: the
+IDF weights, the coefficients and the two calibration constants. ``LinearScorer`` holds those
+and computes the same probabilities with numpy; it is read from a ``.npz`` file with
+``allow_pickle=False``, which cannot run code, and spares every ``dualuse tag`` the import of
+scikit-learn and skops (more than half a second of start-up). ``from_sklearn`` is checked
+against scikit-learn's own ``predict_proba`` when a bundle is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, diags
+
+from .features import KeyVocabulary
+
+POSITIVE = "military"
+
+
+@dataclass
+class LinearScorer:
+    vocabulary: KeyVocabulary
+    idf: np.ndarray
+    sublinear: bool
+    coef: np.ndarray
+    intercept: float
+    calib_a: float
+    calib_b: float
+    positive_is_second: bool  # whether the calibrated class (classes_[1]) is "military"
+
+    # ---------------------------------------------------------------- scoring
+    def weighted(self, counts: csr_matrix) -> csr_matrix:
+        """TF-IDF weights of a count matrix, rows scaled to unit length (as TfidfTransformer)."""
+        X = counts.astype(np.float64, copy=True)
+        if self.sublinear:
+            np.log(X.data, out=X.data)
+            X.data += 1.0
+        X = X @ diags(self.idf)
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return csr_matrix(diags(1.0 / norms) @ X)
+
+    def military_probs(self, weighted: csr_matrix) -> np.ndarray:
+        decision = weighted @ self.coef + self.intercept
+        calibrated = 1.0 / (1.0 + np.exp(self.calib_a * decision + self.calib_b))
+        return calibrated if self.positive_is_second else 1.0 - calibrated
+
+    # ---------------------------------------------------------------- storage
+    def to_arrays(self, prefix: str) -> dict:
+        return {f"{prefix}keys": self.vocabulary.keys, f"{prefix}names": self.vocabulary.names,
+                f"{prefix}idf": self.idf, f"{prefix}coef": self.coef,
+                f"{prefix}scalars": np.array([self.intercept, self.calib_a, self.calib_b,
+                                              float(self.sublinear), float(self.positive_is_second)])}
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str) -> "LinearScorer":
+        intercept, a, b, sublinear, second = arrays[f"{prefix}scalars"].tolist()
+        return cls(KeyVocabulary(arrays[f"{prefix}keys"].astype(np.uint64), arrays[f"{prefix}names"]),
+                   arrays[f"{prefix}idf"].astype(np.float64), bool(sublinear),
+                   arrays[f"{prefix}coef"].astype(np.float64), intercept, a, b, bool(second))
+
+    @classmethod
+    def from_sklearn(cls, part: dict) -> "LinearScorer":
+        """From a fitted part: {"vocabulary": state, "pipeline": TfidfTransformer -> calibrated LR}."""
+        pipeline = part["pipeline"]
+        tfidf, calibrated = pipeline[0], pipeline[-1]
+        if tfidf.norm != "l2" or len(calibrated.calibrated_classifiers_) != 1:
+            raise ValueError("expected an l2 TF-IDF and a calibrated classifier fitted with ensemble=False")
+        inner = calibrated.calibrated_classifiers_[0]
+        (calibrator,) = inner.calibrators
+        classes = list(calibrated.classes_)
+        return cls(KeyVocabulary.from_state(part["vocabulary"]), np.asarray(tfidf.idf_, dtype=np.float64),
+                   bool(tfidf.sublinear_tf), np.asarray(inner.estimator.coef_[0], dtype=np.float64),
+                   float(inner.estimator.intercept_[0]), float(calibrator.a_), float(calibrator.b_),
+                   classes.index(POSITIVE) == 1)
