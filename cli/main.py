@@ -103,7 +103,7 @@ def tag(
         # A stream is tagged as it arrives: one document per batch, each record flushed.
         records = tag_inputs(inputs, model=model, options=options, jobs=jobs,
                              batch_size=1 if streaming else batch_size, thresholds=_thresholds(threshold),
-                             done_ids=target.done_ids, with_text=report is not None)
+                             done_ids=target.done_ids, with_text=report is not None, encode=fmt == "jsonl")
         writer = make_writer(fmt, target.fh, colour=target.fh.isatty(), header=target.header)
         summary = run_tag(records, writer, target=target, report=report, progress=sys.stderr.isatty(),
                           flush_each=output is None or streaming)

@@ -34,7 +34,8 @@ class JsonlWriter:
         self.fh = fh
 
     def write(self, record: dict) -> None:
-        self.fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = record.pop("_json", None) or json.dumps(record, ensure_ascii=False)
+        self.fh.write(line + "\n")
 
 
 class CsvWriter:

@@ -27,13 +27,14 @@ def _skip_done(units: Iterator, done_ids: list[str]) -> Iterator:
 
 def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=None, jobs: int = 1,
                batch_size: int = 64, thresholds: tuple | None = None, done_ids: list[str] = (),
-               with_text: bool = False, stdin=None) -> Iterator[dict]:
+               with_text: bool = False, encode: bool = False, stdin=None) -> Iterator[dict]:
     """Records for every document the inputs hold, in input order.
 
     The bundle is loaded (and verified) before this returns, so a bad bundle fails before any
     output. ``done_ids`` are the records of an interrupted run: those inputs are checked and
     skipped without being read. With ``with_text`` each record carries the document's text
-    under ``_text`` (for the HTML report).
+    under ``_text`` (for the HTML report); with ``encode`` worker processes also send each
+    record's JSON line under ``_json``.
     """
     from dualuse.corpora.readers import ReadOptions, iter_units, load_unit
 
@@ -46,7 +47,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
 
         manifest = verify_bundle(packaged("default") if model is None else model)
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
-                                      batch_size=batch_size, with_text=with_text,
+                                      batch_size=batch_size, with_text=with_text, encode=encode,
                                       model_name=f"{manifest.get('name')} {manifest.get('version')}")
     from dualuse.model import load
 
@@ -81,7 +82,8 @@ class Summary:
     def line(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
         flags = ", ".join(f"{n} {flag}" for flag, n in sorted(self.flags.items()))
-        return (f"dualuse: {self.documents} documents, {self.failed} failed"
+        noun = "document" if self.documents == 1 else "documents"
+        return (f"dualuse: {self.documents} {noun}, {self.failed} failed"
                 + (f", {flags}" if flags else "") + f" in {self.seconds:.1f} s ({rate:,.0f} docs/s)")
 
 

@@ -55,15 +55,21 @@ def _init_worker(model, thresholds, batch_size, options) -> None:
     tagger_for(model, thresholds)  # load now, so a bad bundle fails before any work is handed out
 
 
-def _tag_units(units: list, with_text: bool) -> list[dict]:
+def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:
+    """Read and tag one chunk in a worker. With ``encode`` each record also carries its JSON
+    line (``_json``), so that the parent process only writes."""
+    import json
+
     from dualuse.corpora.readers import load_unit
 
     options = _WORKER["options"]
     documents = [load_unit(u, options) for u in units]
     records = list(tag_partition(documents, _WORKER["model"], batch_size=_WORKER["batch_size"],
                                  thresholds=_WORKER["thresholds"]))
-    if with_text:
-        for record, document in zip(records, documents):
+    for record, document in zip(records, documents):
+        if encode:
+            record["_json"] = json.dumps(record, ensure_ascii=False)
+        if with_text:
             record["_text"] = document.text
     return records
 
@@ -77,7 +83,8 @@ def _lost(unit, model_name: str, reason: str) -> dict:
 
 def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds: tuple | None = None,
                            options=None, batch_size: int = 64, chunk_size: int = 64,
-                           with_text: bool = False, model_name: str = "dualuse") -> Iterator[dict]:
+                           with_text: bool = False, encode: bool = False,
+                           model_name: str = "dualuse") -> Iterator[dict]:
     """Tag input units in ``jobs`` worker processes; records come back in input order.
 
     At most a few chunks per worker are in flight, so memory stays flat. When a worker dies
@@ -102,7 +109,7 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
             chunk = [u for _, u in zip(range(chunk_size), stream)]
             if not chunk:
                 return
-            window.append([chunk, pool.submit(_tag_units, chunk, with_text), 0])
+            window.append([chunk, pool.submit(_tag_units, chunk, with_text, encode), 0])
 
     try:
         fill()
@@ -122,7 +129,7 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
                         yield _lost(head[0][0], model_name,
                                     "a worker process died while tagging this document, twice")
                 for entry in window:
-                    entry[1] = pool.submit(_tag_units, entry[0], with_text)
+                    entry[1] = pool.submit(_tag_units, entry[0], with_text, encode)
                 fill()
                 continue
             window.popleft()
