@@ -24,4 +24,12 @@ def load(path=None):
                   manifest=manifest)
 
 
-__all__ = ["load"]
+def tag_partition(pairs, model=None, *, batch_size: int = 64, thresholds=None):
+    """Tag (id, text) pairs with the bundle at ``model``, loaded once per process (for Spark
+    ``mapPartitions``, Ray ``map_batches``, Dask or any worker pool). Yields records in order."""
+    from .parallel import tag_partition as run
+
+    return run(pairs, model, batch_size=batch_size, thresholds=thresholds)
+
+
+__all__ = ["load", "tag_partition"]

@@ -333,3 +333,15 @@ def test_killed_run_resumed_gives_the_same_records(tmp_path):
     assert 0 < done < 3000, "the run was killed halfway"
     subprocess.run(cmd + ["-o", str(out), "--resume"], check=True, capture_output=True)
     assert out.read_text() == full.read_text()
+
+
+def test_tag_partition_loads_the_bundle_once_per_process():
+    from dualuse.model import parallel, tag_partition
+
+    parallel._TAGGERS.clear()
+    first = list(tag_partition([("a", MIL), ("b", CIV)]))
+    tagger = next(iter(parallel._TAGGERS.values()))
+    second = list(tag_partition(iter([("c", MIL)])))
+    assert [r["id"] for r in first + second] == ["a", "b", "c"]
+    assert len(parallel._TAGGERS) == 1 and next(iter(parallel._TAGGERS.values())) is tagger
+    assert first[0]["flag"] == "military" and first[1]["flag"] == "civilian"
