@@ -63,6 +63,9 @@ def tag(
                                                  "CIVILIAN,MILITARY (e.g. 0.3,0.8)."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="'military': exit 3 when any document is flagged military."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Run on a Dask cluster: tcp://HOST:PORT, or local:N for N local "
+                                                 "worker processes (needs dualuse[dask])."),
     batch_size: int = typer.Option(256, min=1, help="Documents per batch."),
 ) -> None:
     """Tag documents: one record per document (JSONL, CSV or a table).
@@ -74,6 +77,7 @@ def tag(
     from dualuse.corpora.readers import ReadOptions
     from dualuse.model.bundle import BundleError
 
+    from .distributed import DistributedError
     from .output import FORMATS, OutputError, OutputTarget, default_format, make_writer
     from .tagging import ResumeMismatch, run_tag, tag_inputs
 
@@ -90,8 +94,15 @@ def tag(
     options = ReadOptions(text_field=text_field, id_field=id_field,
                           stdin_mode="lines" if lines else "jsonl" if jsonl else "whole",
                           include=tuple(include), exclude=tuple(exclude))
+    if scheduler is not None:
+        if html_report is not None:
+            fail_usage("--html is not available with --scheduler")
+        if output is not None and resume and output.exists():
+            fail_usage(f"{output} is already complete; there is nothing to resume")
     try:
-        target = OutputTarget(output, fmt, force=force, resume=resume)
+        # With a cluster, finished shards are kept beside the output and are what --resume reads.
+        target = (OutputTarget(output, fmt, force=force or resume) if scheduler is not None
+                  else OutputTarget(output, fmt, force=force, resume=resume))
     except OutputError as exc:
         fail_usage(str(exc))
     report = None
@@ -101,13 +112,20 @@ def tag(
 
             report = HtmlReport(html_report, force=force)
         # A stream is tagged as it arrives: one document per batch, each record flushed.
-        records = tag_inputs(inputs, model=model, options=options, jobs=jobs,
-                             batch_size=1 if streaming else batch_size, thresholds=_thresholds(threshold),
-                             done_ids=target.done_ids, with_text=report is not None, encode=fmt == "jsonl")
+        if scheduler is not None:
+            from .distributed import run_distributed
+
+            records = run_distributed(inputs, scheduler=scheduler, output=output, model=model, options=options,
+                                      thresholds=_thresholds(threshold), batch_size=batch_size, force=force,
+                                      resume=resume)
+        else:
+            records = tag_inputs(inputs, model=model, options=options, jobs=jobs,
+                                 batch_size=1 if streaming else batch_size, thresholds=_thresholds(threshold),
+                                 done_ids=target.done_ids, with_text=report is not None, encode=fmt == "jsonl")
         writer = make_writer(fmt, target.fh, colour=target.fh.isatty(), header=target.header)
         summary = run_tag(records, writer, target=target, report=report, progress=sys.stderr.isatty(),
                           flush_each=output is None or streaming)
-    except (BundleError, FileExistsError, ResumeMismatch) as exc:
+    except (BundleError, FileExistsError, ResumeMismatch, DistributedError) as exc:
         target.abandon()
         fail_usage(str(exc))
     except KeyboardInterrupt:

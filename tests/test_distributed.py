@@ -1,0 +1,113 @@
+"""Tagging on a Dask cluster: same records as one process, every record exactly once when a
+worker dies, finished shards skipped on --resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from dualuse.cli import distributed
+from dualuse.cli.main import app
+
+pytest.importorskip("dask.distributed")
+
+runner = CliRunner()
+MIL = "The Navy program office will field armed UAVs with synthetic aperture radar for the warfighter."
+CIV = "Farmers use drones with lidar to map soil moisture; the airline tested weather radar."
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    d = tmp_path / "docs"
+    d.mkdir()
+    for i in range(60):
+        (d / f"{i:03d}.txt").write_text((MIL if i % 3 == 0 else CIV) + f" Item {i}.")
+    (d / "empty.txt").write_text("")
+    stream = tmp_path / "rows.jsonl"
+    stream.write_text("".join(json.dumps({"id": f"r{i}", "text": CIV if i % 2 else MIL}) + "\n" for i in range(50))
+                      + "{broken\n")
+    return [str(d), str(stream)]
+
+
+@pytest.fixture
+def small_shards(monkeypatch):
+    monkeypatch.setattr(distributed, "SHARD_FILES", 7)
+    monkeypatch.setattr(distributed, "SHARD_BYTES", 900)
+
+
+def test_local_cluster_output_is_byte_identical_to_one_process(inputs, small_shards, tmp_path):
+    one = tmp_path / "one.jsonl"
+    cluster = tmp_path / "cluster.jsonl"
+    assert runner.invoke(app, ["tag", *inputs, "-o", str(one)]).exit_code == 1
+    result = runner.invoke(app, ["tag", *inputs, "-o", str(cluster), "--scheduler", "local:2"])
+    assert result.exit_code == 1, result.stderr
+    assert cluster.read_bytes() == one.read_bytes()
+    assert not (tmp_path / "cluster.jsonl.parts").exists()
+    ids = [json.loads(line)["id"] for line in cluster.read_text().splitlines()]
+    assert f"{inputs[1]}:51" in ids  # the broken line is named by its line in the whole file
+
+
+def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path):
+    from dask.distributed import Client, LocalCluster
+
+    from dualuse.corpora.readers import ReadOptions
+
+    for i in range(60, 400):
+        (tmp_path / "docs" / f"{i:03d}.txt").write_text((MIL if i % 3 == 0 else CIV) + f" Item {i}.")
+    parts = tmp_path / "o.jsonl.parts"
+    killed = {}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+
+        def kill_one_after_the_first_shards():
+            deadline = time.time() + 60
+            while time.time() < deadline and len(list(parts.glob("*.jsonl"))) < 3:
+                time.sleep(0.01)
+            killed["parts_done"] = len(list(parts.glob("*.jsonl")))
+            os.kill(pids[0], signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_one_after_the_first_shards)
+        killer.start()
+        records = list(distributed.run_distributed(inputs, scheduler="unused", output=tmp_path / "o.jsonl",
+                                                   model=None, options=ReadOptions(), thresholds=None,
+                                                   batch_size=8, force=False, resume=False, client=client))
+        killer.join()
+    assert killed["parts_done"] < 40, "the worker died while shards were still running"
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids)) == 401 + 51
+    assert ids[:3] == [os.path.join(inputs[0], n) for n in ("000.txt", "001.txt", "002.txt")]
+
+
+def test_resume_skips_finished_shards(inputs, small_shards, tmp_path):
+    out = tmp_path / "out.jsonl"
+    parts = tmp_path / "out.jsonl.parts"
+    parts.mkdir()
+    sentinel = {"id": "kept-from-before", "source": "x", "mentions": [], "model": "m", "error": None}
+    (parts / "000000.jsonl").write_text(json.dumps(sentinel) + "\n")
+    refused = runner.invoke(app, ["tag", *inputs, "-o", str(out), "--scheduler", "local:1"])
+    assert refused.exit_code == 2 and "--resume" in refused.stderr
+    result = runner.invoke(app, ["tag", *inputs, "-o", str(out), "--scheduler", "local:1", "--resume"])
+    assert result.exit_code == 1, result.stderr
+    lines = out.read_text().splitlines()
+    assert json.loads(lines[0])["id"] == "kept-from-before"  # shard 0 was not tagged again
+    assert json.loads(lines[1])["id"].endswith("007.txt")
+
+
+def test_missing_dask_is_a_usage_error(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    (tmp_path / "a.txt").write_text(MIL)
+    result = runner.invoke(app, ["tag", str(tmp_path / "a.txt"), "--scheduler", "local:1"])
+    assert result.exit_code == 2 and "pip install 'dualuse[dask]'" in result.stderr
+
+
+def test_stdin_is_refused_with_a_scheduler():
+    result = runner.invoke(app, ["tag", "-", "--scheduler", "local:1"], input=MIL)
+    assert result.exit_code == 2 and "stdin" in result.stderr
