@@ -23,7 +23,7 @@ from typing import Iterator
 
 NEEDS_DASK = "--scheduler needs Dask: pip install 'dualuse[dask]'"
 SHARD_FILES = 256
-SHARD_BYTES = 4 * 1024 * 1024
+SHARD_BYTES = 1024 * 1024
 
 
 class DistributedError(Exception):
