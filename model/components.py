@@ -307,11 +307,5 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
     return filter_spans(kept + added)
 
 
-def term_table(nlp: Language) -> dict[str, object]:
-    """Term id -> taxonomy entry for the pipeline's technology ruler."""
-    ruler = nlp.get_pipe(TECH_KEY)
-    return ruler.terms.by_id if ruler.terms else {}
-
-
 __all__ = ["TermRuler", "make_tech_ruler", "make_cue_ruler", "register_extensions",
-           "TECH_KEY", "CUES_KEY", "term_table"]
+           "TECH_KEY", "CUES_KEY"]

@@ -10,7 +10,6 @@ bundle's path and loads (and verifies) it itself.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -137,7 +136,3 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
             fill()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

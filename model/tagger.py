@@ -16,7 +16,6 @@ from spacy.language import Language
 from dualuse.corpora.documents import Document
 
 from .classifier import flag_for
-from .components import TECH_KEY
 from .records import error_record, mention_rows
 from .zones import pipe_in_zones
 
@@ -165,10 +164,6 @@ class Tagger:
         merged["error"] = None
         return merged
 
-    def extract(self, texts: Iterable[str], *, batch_size: int = 64):
-        """The annotated spaCy Docs, for callers that want spans rather than records."""
-        return self.nlp.pipe(texts, batch_size=batch_size)
-
 
 def _shift(mentions: list[dict], evidence: list[dict] | None, offset: int) -> None:
     for m in mentions:
@@ -193,12 +188,3 @@ def _public_meta(meta: dict) -> dict:
     if isinstance(out.get("pages"), list):
         out["pages"] = len(out["pages"])
     return out
-
-
-def extraction_tagger(nlp: Language | None = None) -> Tagger:
-    """A tagger that only extracts mentions (no classifier), over the packaged taxonomy."""
-    from .pipeline import build_pipeline
-
-    nlp = nlp or build_pipeline()
-    version = nlp.get_pipe(TECH_KEY).terms.version
-    return Tagger(nlp, name="dualuse-taxonomy", version=version)

@@ -111,3 +111,10 @@ def test_missing_dask_is_a_usage_error(monkeypatch, tmp_path):
 def test_stdin_is_refused_with_a_scheduler():
     result = runner.invoke(app, ["tag", "-", "--scheduler", "local:1"], input=MIL)
     assert result.exit_code == 2 and "stdin" in result.stderr
+
+
+def test_cluster_records_stream_to_stdout(inputs, small_shards):
+    result = runner.invoke(app, ["tag", inputs[1], "--scheduler", "local:1", "-f", "jsonl"])
+    assert result.exit_code == 1, result.stderr
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids == [f"r{i}" for i in range(50)] + [f"{inputs[1]}:51"]
