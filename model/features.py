@@ -8,7 +8,7 @@ scikit-learn.
 
 Two kinds of row: the document row holds every key of a document; a context row holds the
 words of one mention's sentence (at most ``WINDOW`` tokens either side of it), the cues in
-that window and the mention's tags. A document without mentions gets one context row per
+that window, the cues of the whole document (salted apart) and the mention's tags. A document without mentions gets one context row per
 sentence that has cues instead, so that it can still show evidence. Training and inference
 build rows with these same functions.
 
@@ -33,6 +33,7 @@ WINDOW = 40
 
 _BIGRAM = np.uint64(0x9E3779B97F4A7C15)
 _SALT_CUE = np.uint64(0x51A7C0E5C0E5C0E5)
+_SALT_DOC_CUE = np.uint64(0x2D0C2D0C51A75EED)
 _SALT_FAMILY = np.uint64(0x3A3A5F5F3A3A5F5F)
 _SALT_TERM = np.uint64(0x7E7E1D1D7E7E1D1D)
 NO_MENTION = np.uint64(0x0DEC0DEC0DEC0DEC)
@@ -166,6 +167,9 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
         base = tok_offset[i]
         cues = sorted((base + a, base + b, np.uint64(c) ^ _SALT_CUE) for a, b, c in d.cues.tolist())
         cue_starts = [a for a, _, _ in cues]
+        # A mention's context also knows the cues of its whole document (an airworthiness
+        # directive stays civilian even where a sentence about displays says nothing civil).
+        doc_cues = [np.uint64(c) ^ _SALT_DOC_CUE for c in dict.fromkeys(d.cues[:, 2].tolist())]
 
         def within(lo: int, hi: int) -> list:
             out = []
@@ -188,8 +192,8 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
                 r_cues.append([(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in within(s_lo, s_hi)])
                 extra = [c for _, _, c in within(lo, hi)]
-                r_extra.append(np.array(extra + [np.uint64(family) ^ _SALT_FAMILY,
-                                                 np.uint64(term) ^ _SALT_TERM], dtype=np.uint64))
+                r_extra.append(np.array(extra + doc_cues + [np.uint64(family) ^ _SALT_FAMILY,
+                                                            np.uint64(term) ^ _SALT_TERM], dtype=np.uint64))
         elif cues:
             c_sent = np.searchsorted(sent_starts, cue_starts, side="right") - 1
             for s in dict.fromkeys(c_sent.tolist()):
@@ -200,7 +204,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 r_sent.append(s)
                 inside = within(s_lo, s_hi)
                 r_cues.append([(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in inside])
-                r_extra.append(np.array([c for _, _, c in inside] + [NO_MENTION], dtype=np.uint64))
+                r_extra.append(np.array([c for _, _, c in inside] + doc_cues + [NO_MENTION], dtype=np.uint64))
     r_sent = np.array(r_sent, dtype=np.int64)
     first_text = first_non_space(tokens[:, 2].astype(bool))
     sent_first = np.minimum(first_text[sent_starts[r_sent]], sent_ends[r_sent] - 1) if len(r_sent) else r_sent
