@@ -164,22 +164,37 @@ def terms(
     typer.echo(f"{len(rows)} terms", err=True)
 
 
-def _fields(text_field: str, label_field: str, id_field: str) -> dict:
-    return {"text_field": text_field, "label_field": label_field, "id_field": id_field}
+def _fields(text_field: str, label_field: str, id_field: str, label_map: Optional[str] = None) -> dict:
+    from dualuse.corpora.labelled import parse_label_map
+
+    return {"text_field": text_field, "label_field": label_field, "id_field": id_field,
+            "label_map": parse_label_map(label_map)}
+
+
+def _hub(names: List[str], split: str) -> tuple:
+    return tuple((name, split) for name in names)
 
 
 TEXT_FIELD = typer.Option("text", "--text-field", help="Field (column) holding the text.")
 LABEL_FIELD = typer.Option("label", "--label-field", help="Field holding the label (military/civilian).")
 ID_FIELD = typer.Option("id", "--id-field", help="Field holding the document id.")
+LABEL_MAP = typer.Option(None, "--label-map", help="Map other label values: 'dod=military,nih=civilian' or a JSON file.")
+HF_DATASET = typer.Option([], "--hf-dataset", help="A dataset on the Hugging Face hub (needs network); repeatable.")
+SPLIT = typer.Option("train", "--split", help="Split of --hf-dataset.")
+CORPUS = typer.Argument(None, help="Labelled corpora: .jsonl, .csv, .parquet, a saved HF dataset folder, "
+                                   "or a folder with one subfolder per label (military/, civilian/).")
 
 
 @app.command()
 def train(
-    corpus: List[Path] = typer.Argument(..., help="Labelled corpora: .jsonl, .csv, .parquet or a saved HF dataset folder."),
+    corpus: Optional[List[Path]] = CORPUS,
     out: Path = typer.Option(..., "--out", "-o", help="Bundle directory to write."),
     text_field: str = TEXT_FIELD,
     label_field: str = LABEL_FIELD,
     id_field: str = ID_FIELD,
+    label_map: Optional[str] = LABEL_MAP,
+    hf_dataset: List[str] = HF_DATASET,
+    split: str = SPLIT,
     name: str = typer.Option("dualuse-custom", help="Bundle name recorded in the manifest and every record."),
     version: str = typer.Option("0.1.0", help="Bundle version."),
     held_out: float = typer.Option(0.2, min=0.05, max=0.5, help="Share of documents held out for thresholds and metrics."),
@@ -196,10 +211,12 @@ def train(
     from dualuse.training.train import train as run_train
 
     _refuse_existing(json_out, force)
+    if not corpus and not hf_dataset:
+        fail_usage("give at least one corpus (or --hf-dataset)")
     try:
-        result = run_train(corpus, out, name=name, version=version, force=force, seed=seed,
-                           held_out=held_out, review_cost=review_cost,
-                           fields=_fields(text_field, label_field, id_field))
+        result = run_train(corpus or [], out, name=name, version=version, force=force, seed=seed,
+                           held_out=held_out, review_cost=review_cost, hub=_hub(hf_dataset, split),
+                           fields=_fields(text_field, label_field, id_field, label_map))
     except (CorpusError, FileExistsError) as exc:
         fail_usage(str(exc))
     typer.echo(format_report(result["report"]), err=True)
@@ -210,11 +227,14 @@ def train(
 
 @app.command()
 def evaluate(
-    corpus: List[Path] = typer.Argument(..., help="Labelled corpora to score."),
+    corpus: Optional[List[Path]] = CORPUS,
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Bundle (default: the shipped one)."),
     text_field: str = TEXT_FIELD,
     label_field: str = LABEL_FIELD,
     id_field: str = ID_FIELD,
+    label_map: Optional[str] = LABEL_MAP,
+    hf_dataset: List[str] = HF_DATASET,
+    split: str = SPLIT,
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the report as JSON to this file."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --json file."),
 ) -> None:
@@ -225,13 +245,86 @@ def evaluate(
     from dualuse.training.train import evaluate as run_evaluate
 
     _refuse_existing(json_out, force)
+    if not corpus and not hf_dataset:
+        fail_usage("give at least one corpus (or --hf-dataset)")
     try:
-        report = run_evaluate(corpus, model, fields=_fields(text_field, label_field, id_field))
+        report = run_evaluate(corpus or [], model, hub=_hub(hf_dataset, split),
+                              fields=_fields(text_field, label_field, id_field, label_map))
     except (CorpusError, BundleError) as exc:
         fail_usage(str(exc))
     typer.echo(format_report(report))
     if json_out:
         json_out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
+@app.command()
+def compare(
+    old: Path = typer.Argument(..., help="The bundle in use."),
+    new: Path = typer.Argument(..., help="The candidate bundle."),
+    corpus: Optional[List[Path]] = CORPUS,
+    text_field: str = TEXT_FIELD,
+    label_field: str = LABEL_FIELD,
+    id_field: str = ID_FIELD,
+    label_map: Optional[str] = LABEL_MAP,
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full report as JSON."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="Write the report as Markdown."),
+    force: bool = typer.Option(False, "--force", help="Replace existing report files."),
+) -> None:
+    """Compare two bundles on a labelled corpus before switching: metrics overall and per
+    family, their changes, and every document whose flag changes."""
+    from dualuse.corpora.labelled import CorpusError, read_corpora
+    from dualuse.model.bundle import BundleError
+    from dualuse.training.compare import compare as run_compare
+    from dualuse.training.compare import to_markdown
+
+    for path in (json_out, markdown):
+        _refuse_existing(path, force)
+    if not corpus:
+        fail_usage("give at least one labelled corpus")
+    try:
+        docs = read_corpora(corpus, **_fields(text_field, label_field, id_field, label_map))
+        result = run_compare(docs, old, new)
+    except (CorpusError, BundleError) as exc:
+        fail_usage(str(exc))
+    text = to_markdown(result)
+    typer.echo(text)
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    if markdown:
+        markdown.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def review(
+    inputs: List[str] = typer.Argument(..., help="Documents to score (anything `dualuse tag` reads)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Bundle (default: the shipped one)."),
+    export: Path = typer.Option(..., "--export", help="JSONL file of documents to label, least certain first."),
+    limit: int = typer.Option(200, min=1, help="How many documents to export."),
+    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSON, JSONL and CSV inputs."),
+    id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSON, JSONL and CSV inputs."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --export file."),
+) -> None:
+    """Export the documents the model is least sure about (the review band first), for a person
+    to label; `dualuse train` reads the file back once the labels are filled in."""
+    from dualuse.corpora.readers import ReadOptions
+    from dualuse.model.bundle import BundleError
+    from dualuse.training.review import least_certain
+
+    from .tagging import tag_inputs
+
+    _refuse_existing(export, force)
+    try:
+        records = tag_inputs(inputs, model=model, options=ReadOptions(text_field=text_field, id_field=id_field),
+                             with_text=True)
+        rows = least_certain(records, limit)
+    except BundleError as exc:
+        fail_usage(str(exc))
+    tmp = export.with_name(f".{export.name}.tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    tmp.replace(export)
+    in_band = sum(r["flag"] == "review" for r in rows)
+    typer.echo(f"dualuse: exported {len(rows)} documents to {export} ({in_band} in the review band); "
+               "fill in each 'label' with military or civilian, then: dualuse train ...", err=True)
 
 
 def _refuse_existing(path: Optional[Path], force: bool) -> None:

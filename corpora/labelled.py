@@ -72,20 +72,93 @@ def _rows_hf(path: Path) -> Iterator[tuple[int, dict]]:
         yield n, row
 
 
+def _is_saved_dataset(path: Path) -> bool:
+    return (path / "dataset_dict.json").exists() or (path / "state.json").exists()
+
+
+def _rows_label_folders(path: Path, label_field: str, text_field: str, id_field: str) -> Iterator[tuple[int, dict]]:
+    """A folder with one subfolder per label (``military/``, ``civilian/``), holding documents
+    in any format ``dualuse tag`` reads."""
+    from .readers import iter_documents
+
+    subfolders = sorted(p for p in path.iterdir() if p.is_dir())
+    if not subfolders:
+        raise CorpusError(f"{path}: expected one subfolder per label (military/, civilian/), found none")
+    n = 0
+    for folder in subfolders:
+        for doc in iter_documents([str(folder)]):
+            n += 1
+            if doc.error is not None:
+                raise CorpusError(f"{doc.source}: {doc.error}")
+            yield n, {id_field: doc.id, text_field: doc.text, label_field: folder.name}
+
+
+def _rows_hub(name: str, split: str) -> Iterator[tuple[int, dict]]:
+    try:
+        import datasets
+    except ImportError:
+        raise CorpusError(f"{name}: reading datasets needs `pip install 'dualuse[hf]'`") from None
+    try:
+        ds = datasets.load_dataset(name, split=split)
+    except Exception as exc:  # the hub client raises many types: offline, missing, gated, bad split
+        raise CorpusError(f"cannot load dataset {name!r} (split {split!r}) from the Hugging Face hub: "
+                          f"{type(exc).__name__}: {str(exc)[:200]}. Without network, save it with "
+                          "`datasets` where there is one and pass the folder instead.") from None
+    for n, row in enumerate(ds, 1):
+        yield n, row
+
+
+def parse_label_map(value: str | None) -> dict | None:
+    """``--label-map``: "dod=military,nih=civilian" or a JSON file holding such an object."""
+    if not value:
+        return None
+    path = Path(value)
+    if path.suffix.lower() == ".json" and path.exists():
+        try:
+            mapping = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"{path}: not a JSON object ({exc})") from None
+    else:
+        pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
+        if not all(len(p) == 2 for p in pairs):
+            raise CorpusError(f"--label-map takes FROM=TO pairs separated by commas, not {value!r}")
+        mapping = {a.strip(): b.strip() for a, b in pairs}
+    bad = {v for v in mapping.values() if v not in LABELS}
+    if not isinstance(mapping, dict) or bad:
+        raise CorpusError(f"--label-map must map to {' or '.join(LABELS)}, not {sorted(bad)}")
+    return mapping
+
+
 def read_labelled(path: str | Path, *, text_field: str = "text", label_field: str = "label",
-                  id_field: str = "id", label_map: dict | None = None) -> Iterator[LabelledDoc]:
+                  id_field: str = "id", label_map: dict | None = None, hub_split: str | None = None
+                  ) -> Iterator[LabelledDoc]:
+    """Validated documents of one corpus. ``hub_split`` reads ``path`` as a dataset name on the
+    Hugging Face hub."""
+    if hub_split is not None:
+        rows = _rows_hub(str(path), hub_split)
+        path = Path(str(path))
+        yield from _validated(rows, path, text_field, label_field, id_field, label_map)
+        return
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or directory")
     suffix = path.suffix.lower()
-    if path.is_dir() or suffix == ".parquet":
+    if path.is_dir() and not _is_saved_dataset(path):
+        rows = _rows_label_folders(path, label_field, text_field, id_field)
+    elif path.is_dir() or suffix == ".parquet":
         rows = _rows_hf(path)
     elif suffix == ".csv":
         rows = _rows_csv(path)
     elif suffix in (".jsonl", ".json", ".ndjson"):
         rows = _rows_jsonl(path)
     else:
-        raise CorpusError(f"{path}: unknown corpus format (use .jsonl, .csv, .parquet or a saved dataset folder)")
+        raise CorpusError(f"{path}: unknown corpus format (use .jsonl, .csv, .parquet, a saved dataset "
+                          "folder or a folder with one subfolder per label)")
+    yield from _validated(rows, path, text_field, label_field, id_field, label_map)
+
+
+def _validated(rows, path: Path, text_field: str, label_field: str, id_field: str,
+               label_map: dict | None) -> Iterator[LabelledDoc]:
     for n, row in rows:
         where = f"{path}:{n}"
         if text_field not in row:
@@ -110,11 +183,14 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
                           label=label, source=where)
 
 
-def read_corpora(paths: Iterable[str | Path], **fields) -> list[LabelledDoc]:
-    """All documents of all corpora, validated; at least one of each label."""
+def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (), **fields) -> list[LabelledDoc]:
+    """All documents of all corpora (files, folders, and (name, split) datasets on the hub),
+    validated; at least one of each label."""
     docs: list[LabelledDoc] = []
     for path in paths:
         docs.extend(read_labelled(path, **fields))
+    for name, split in hub:
+        docs.extend(read_labelled(name, hub_split=split, **fields))
     if not docs:
         raise CorpusError("the corpus is empty")
     labels = {d.label for d in docs}

@@ -19,12 +19,12 @@ MIN_PER_CLASS = 10
 
 
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
-          fields: dict | None = None, force: bool = False, seed: int = 0, held_out: float = 0.2,
+          fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None) -> dict:
     out = Path(out)
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
-    docs = read_corpora(paths, **(fields or {}))
+    docs = read_corpora(paths, hub=hub, **(fields or {}))
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
     if min(counts.values()) < MIN_PER_CLASS:
         raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
@@ -48,28 +48,76 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     report["C"] = models["document"]["C"]
 
     corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts,
-              "sources": [str(p) for p in paths]}
+              "sources": [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]}
+    card = model_card(name=name, version=version, corpus=corpus, report=report, thresholds=thresholds)
     manifest = package(nlp, models, thresholds, out, name=name, version=version, corpus=corpus,
-                       metrics=report, force=force)
+                       metrics=report, force=force, extra_files={"model_card.md": card})
     return {"report": report, "manifest": manifest, "out": str(out)}
 
 
-def evaluate(paths: list, model: Path | None = None, *, fields: dict | None = None,
+def evaluate(paths: list, model: Path | None = None, *, fields: dict | None = None, hub: tuple = (),
              batch_size: int = 64) -> dict:
+    return evaluate_docs(read_corpora(paths, hub=hub, **(fields or {})), model, batch_size=batch_size)
+
+
+def score_docs(docs: list, model: Path | None = None, *, batch_size: int = 64):
+    """(tagger, probabilities, flags, families) of labelled documents under one bundle."""
     from dualuse.model import load
     from dualuse.model.zones import pipe_in_zones
 
-    docs = read_corpora(paths, **(fields or {}))
     tagger = load(model)
 
     def consume(doc, i):
-        return (doc._.dualuse_military_prob, frozenset(s.label_ for s in doc.spans.get("dualuse_tech", [])),
-                docs[i].label)
+        return (doc._.dualuse_military_prob, doc._.dualuse_flag,
+                frozenset(s.label_ for s in doc.spans.get("dualuse_tech", [])))
 
     scored = list(pipe_in_zones(tagger.nlp, ((d.text, i) for i, d in enumerate(docs)),
                                 batch_size=batch_size, consume=consume))
-    probs, families, labels = zip(*scored)
-    report = evaluate_predictions(np.array(labels, dtype=object), np.array(probs), list(families),
-                                  tagger.thresholds)
+    probs, flags, families = zip(*scored) if scored else ((), (), ())
+    return tagger, np.array(probs), list(flags), list(families)
+
+
+def evaluate_docs(docs: list, model: Path | None = None, *, batch_size: int = 64) -> dict:
+    tagger, probs, _, families = score_docs(docs, model, batch_size=batch_size)
+    labels = np.array([d.label for d in docs], dtype=object)
+    report = evaluate_predictions(labels, probs, families, tagger.thresholds)
     report["model"] = tagger.model
     return report
+
+
+def model_card(*, name: str, version: str, corpus: dict, report: dict, thresholds: dict) -> str:
+    """A short description written into every bundle: data, metrics, thresholds, use and limits."""
+    o = report["overall"]
+    families = "\n".join(f"| {fam} | {m['n']} | {m['f1']:.3f} | "
+                          f"{'-' if m['roc_auc'] is None else format(m['roc_auc'], '.3f')} |"
+                          for fam, m in report.get("per_family", {}).items())
+    return f"""# {name} {version}
+
+Scores whether the context of a document, and of each dual-use technology it mentions, is a
+military application. Built with `dualuse train`.
+
+## Data
+{corpus['documents']} labelled documents ({corpus['labels'].get('military', 0)} military,
+{corpus['labels'].get('civilian', 0)} civilian) from: {', '.join(corpus['sources'])}.
+Corpus SHA-256: `{corpus['sha256']}`.
+
+## Held-out metrics ({report['split']['held_out']} documents, {int(100 * report['split']['held_out'] / (report['split']['held_out'] + report['split']['fit']))}% held out, seed {report['split']['seed']})
+precision {o['precision']:.3f}, recall {o['recall']:.3f}, F1 {o['f1']:.3f}, ROC AUC {o['roc_auc']:.3f},
+Brier {o['brier']:.3f}, expected calibration error {o['ece']:.3f}.
+
+| family | documents | F1 | ROC AUC |
+|---|---|---|---|
+{families}
+
+## Flags
+`military` at probability >= {thresholds['military']:.2f}, `civilian` below {thresholds['civilian']:.2f},
+`review` between (chosen on the held-out documents; an error costs 1, a review {thresholds.get('review_cost', 0.25)}).
+
+## Intended use and limits
+For triage by export-control, compliance and research-security analysts: it ranks and flags
+documents for a person to read, with the sentences and words behind each score. It is not a
+legal determination of whether an item is controlled. It knows the technologies in its
+taxonomy and the contexts of its training corpus: held-out figures come from the same corpus
+and are higher than on other text; check it on your own documents (`dualuse evaluate`) before
+relying on its thresholds.
+"""

@@ -1,0 +1,115 @@
+"""Retraining tools: corpus sources, label maps, the model card, compare, review."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from corpus_factory import make_docs, write_jsonl
+from dualuse.cli.main import app
+from dualuse.corpora.labelled import CorpusError, parse_label_map, read_corpora
+
+runner = CliRunner()
+
+
+def test_folder_per_label_corpus_reads_any_format(tmp_path):
+    for d in make_docs(6, seed=2):
+        folder = tmp_path / "corpus" / d["label"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{d['id']}.txt").write_text(d["text"])
+    (tmp_path / "corpus" / "civilian" / "page.html").write_text("<p>Hospitals use <b>AI</b> for patients.</p>")
+    docs = read_corpora([tmp_path / "corpus"])
+    assert len(docs) == 13
+    assert {d.label for d in docs} == {"military", "civilian"}
+    page = [d for d in docs if d.id.endswith("page.html")][0]
+    assert page.label == "civilian" and "Hospitals use" in page.text
+
+
+def test_folder_with_an_unknown_label_or_unreadable_file_is_refused(tmp_path):
+    (tmp_path / "c" / "secret").mkdir(parents=True)
+    (tmp_path / "c" / "secret" / "a.txt").write_text("radar")
+    with pytest.raises(CorpusError, match="unknown label 'secret'"):
+        read_corpora([tmp_path / "c"])
+    (tmp_path / "d" / "military").mkdir(parents=True)
+    (tmp_path / "d" / "military" / "blank.txt").write_text("")
+    with pytest.raises(CorpusError, match="blank.txt: empty document"):
+        read_corpora([tmp_path / "d"])
+
+
+def test_label_map(tmp_path):
+    rows = [{"id": d["id"], "text": d["text"], "label": {"military": "DoD", "civilian": "NIH"}[d["label"]]}
+            for d in make_docs(3)]
+    path = write_jsonl(tmp_path / "agencies.jsonl", rows)
+    with pytest.raises(CorpusError, match="unknown label 'DoD'"):
+        read_corpora([path])
+    docs = read_corpora([path], label_map=parse_label_map("DoD=military,NIH=civilian"))
+    assert {d.label for d in docs} == {"military", "civilian"}
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"DoD": "military", "NIH": "civilian"}))
+    assert parse_label_map(str(mapping)) == {"DoD": "military", "NIH": "civilian"}
+    with pytest.raises(CorpusError, match="must map to"):
+        parse_label_map("DoD=army")
+
+
+def test_hub_dataset_without_network_is_a_clear_error(monkeypatch, tmp_path):
+    pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    result = runner.invoke(app, ["train", "--hf-dataset", "someone/not-a-real-dataset", "--out", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert "cannot load dataset 'someone/not-a-real-dataset'" in result.stderr
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.fixture(scope="module")
+def two_bundles(tmp_path_factory):
+    root = tmp_path_factory.mktemp("retrain")
+    a = write_jsonl(root / "a.jsonl", make_docs(20, seed=1))
+    b = write_jsonl(root / "b.jsonl", make_docs(30, seed=4))
+    for name, corpus in (("old", a), ("new", b)):
+        result = runner.invoke(app, ["train", str(corpus), "--out", str(root / name), "--name", f"test-{name}"])
+        assert result.exit_code == 0, result.stderr
+    return root
+
+
+def test_model_card_is_in_the_bundle_and_hashed(two_bundles):
+    card = (two_bundles / "new" / "model_card.md").read_text()
+    assert card.startswith("# test-new 0.1.0") and "Intended use and limits" in card and "ROC AUC" in card
+    manifest = json.loads((two_bundles / "new" / "manifest.json").read_text())
+    assert "model_card.md" in manifest["files"]
+
+
+def test_compare_reports_metrics_changes_and_flags(two_bundles, tmp_path):
+    eval_set = write_jsonl(tmp_path / "eval.jsonl", make_docs(15, seed=9))
+    report = tmp_path / "cmp.json"
+    md = tmp_path / "cmp.md"
+    result = runner.invoke(app, ["compare", str(two_bundles / "old"), str(two_bundles / "new"), str(eval_set),
+                                 "--json", str(report), "--markdown", str(md)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(report.read_text())
+    assert data["documents"] == 30
+    assert data["old"]["model"] == "test-old 0.1.0" and data["new"]["model"] == "test-new 0.1.0"
+    assert set(data["delta"]["overall"]) >= {"f1", "roc_auc", "ece"}
+    assert all(set(c) == {"id", "label", "old", "new"} for c in data["flag_changes"])
+    assert "## Per family" in md.read_text() and "Flags that change" in result.stdout
+
+
+def test_review_exports_the_least_certain_in_a_trainable_format(two_bundles, tmp_path):
+    docs = make_docs(10, seed=12)
+    inputs = write_jsonl(tmp_path / "unlabelled.jsonl", [{"id": d["id"], "text": d["text"]} for d in docs])
+    out = tmp_path / "uncertain.jsonl"
+    result = runner.invoke(app, ["review", str(inputs), "--model", str(two_bundles / "old"), "--export", str(out),
+                                 "--limit", "5"])
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 5 and all(r["label"] is None and r["text"] for r in rows)
+    distance = [(r["flag"] != "review", abs(r["military_prob"] - 0.5)) for r in rows]
+    assert distance == sorted(distance)
+    with pytest.raises(CorpusError, match="missing label"):
+        read_corpora([out])
+    for r in rows:
+        r["label"] = "military" if r["military_prob"] >= 0.5 else "civilian"
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert len(read_corpora([out])) == 5
