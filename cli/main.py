@@ -199,6 +199,11 @@ def train(
     version: str = typer.Option("0.1.0", help="Bundle version."),
     held_out: float = typer.Option(0.2, min=0.05, max=0.5, help="Share of documents held out for thresholds and metrics."),
     seed: int = typer.Option(0, help="Random seed for the split and the learners."),
+    base: Optional[Path] = typer.Option(None, "--base", help="Bundle to retrain from: its training corpus is mixed "
+                                                          "back in and its taxonomy kept (default: the shipped bundle)."),
+    no_base: bool = typer.Option(False, "--no-base", help="Train on the given corpora only."),
+    terms: Optional[Path] = typer.Option(None, "--terms", help="Extra taxonomy terms (JSONL, taxonomy format); "
+                                                             "they travel in the bundle."),
     review_cost: float = typer.Option(0.25, min=0.01, max=0.99,
                                       help="Cost of sending a document to review, relative to a wrong flag; "
                                            "sets the review band on held-out data."),
@@ -210,14 +215,21 @@ def train(
     from dualuse.training.evaluate import format_report
     from dualuse.training.train import train as run_train
 
+    from dualuse.model.bundle import BundleError
+    from dualuse.model.taxonomy import TaxonomyError, read
+
     _refuse_existing(json_out, force)
     if not corpus and not hf_dataset:
         fail_usage("give at least one corpus (or --hf-dataset)")
+    if base is not None and no_base:
+        fail_usage("--base and --no-base contradict each other")
     try:
+        extra_terms = read(terms) if terms is not None else None
         result = run_train(corpus or [], out, name=name, version=version, force=force, seed=seed,
                            held_out=held_out, review_cost=review_cost, hub=_hub(hf_dataset, split),
-                           fields=_fields(text_field, label_field, id_field, label_map))
-    except (CorpusError, FileExistsError) as exc:
+                           fields=_fields(text_field, label_field, id_field, label_map),
+                           base=base, rehearse=not no_base, extra_terms=extra_terms)
+    except (CorpusError, FileExistsError, BundleError, TaxonomyError) as exc:
         fail_usage(str(exc))
     typer.echo(format_report(result["report"]), err=True)
     typer.echo(f"wrote {result['out']}", err=True)

@@ -200,6 +200,38 @@ def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] 
     return docs
 
 
+TRAINING_CORPUS = "training_corpus.jsonl.gz"
+
+
+def text_key(text: str) -> str:
+    """Identity of a document's text for deduplication and leakage checks (spacing ignored)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
+
+
+def pack_corpus(docs: Iterable[LabelledDoc]) -> bytes:
+    """A training corpus as gzip JSONL, to keep inside a bundle (rehearsal, leakage checks).
+    The gzip header carries no time stamp, so the same corpus gives the same bytes."""
+    import gzip
+
+    lines = "".join(json.dumps({"id": d.id, "text": d.text, "label": d.label}, ensure_ascii=False) + "\n"
+                    for d in docs)
+    return gzip.compress(lines.encode("utf-8"), mtime=0)
+
+
+def bundle_corpus(bundle: Path) -> list[LabelledDoc]:
+    """The training corpus kept in a bundle; the shipped bundle's is the team's seed corpus."""
+    import gzip
+
+    path = Path(bundle) / TRAINING_CORPUS
+    if not path.exists():
+        raise CorpusError(f"{bundle}: the bundle keeps no training corpus ({TRAINING_CORPUS}), so it cannot be "
+                          "used as --base")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return [LabelledDoc(id=r["id"], text=r["text"], label=r["label"], source=f"{bundle}:{TRAINING_CORPUS}")
+            for r in rows]
+
+
 def corpus_sha256(docs: Iterable[LabelledDoc]) -> str:
     digest = hashlib.sha256()
     for d in docs:

@@ -130,8 +130,11 @@ def save_bundle(nlp, out: str | Path, info: dict, *, force: bool = False, extra_
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         nlp.to_disk(tmp)
-        for name, text in (extra_files or {}).items():
-            (tmp / name).write_text(text, encoding="utf-8")
+        for name, content in (extra_files or {}).items():
+            if isinstance(content, bytes):
+                (tmp / name).write_bytes(content)
+            else:
+                (tmp / name).write_text(content, encoding="utf-8")
         manifest = write_manifest(tmp, info)
         if out.exists():
             old = out.with_name(f".{out.name}.old")

@@ -69,7 +69,8 @@ def two_bundles(tmp_path_factory):
     a = write_jsonl(root / "a.jsonl", make_docs(20, seed=1))
     b = write_jsonl(root / "b.jsonl", make_docs(30, seed=4))
     for name, corpus in (("old", a), ("new", b)):
-        result = runner.invoke(app, ["train", str(corpus), "--out", str(root / name), "--name", f"test-{name}"])
+        result = runner.invoke(app, ["train", str(corpus), "--out", str(root / name), "--name", f"test-{name}",
+                                     "--no-base"])
         assert result.exit_code == 0, result.stderr
     return root
 
@@ -113,3 +114,37 @@ def test_review_exports_the_least_certain_in_a_trainable_format(two_bundles, tmp
         r["label"] = "military" if r["military_prob"] >= 0.5 else "civilian"
     out.write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert len(read_corpora([out])) == 5
+
+
+def test_rehearsal_mixes_the_base_corpus_and_extra_terms_travel(two_bundles, tmp_path):
+    terms = tmp_path / "extra.jsonl"
+    terms.write_text(json.dumps({"taxonomy": "extra", "version": "x.1"}) + "\n" + json.dumps(
+        {"id": "widget_gun", "name": "widget gun", "family": "weapons_munitions", "category": None,
+         "patterns": ["widget gun"], "source": "test"}) + "\n")
+    new = write_jsonl(tmp_path / "new.jsonl", make_docs(12, seed=21))
+    out = tmp_path / "rehearsed"
+    result = runner.invoke(app, ["train", str(new), "--base", str(two_bundles / "old"), "--terms", str(terms),
+                                 "--out", str(out), "--name", "rehearsed"])
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["corpus"]["documents"] == 24 + 40  # its own documents and the base bundle's
+    assert any(s.startswith("rehearsal:old") for s in manifest["corpus"]["sources"])
+    assert manifest["taxonomy_version"].endswith("+x.1")
+    from dualuse.model import load
+
+    (rec,) = load(out).tag([("w", "The Army bought a widget gun.")])
+    assert [m["term_id"] for m in rec["mentions"]] == ["widget_gun"]
+
+
+def test_base_that_is_not_a_bundle_is_refused_before_training(tmp_path):
+    new = write_jsonl(tmp_path / "new.jsonl", make_docs(12, seed=21))
+    result = runner.invoke(app, ["train", str(new), "--base", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "not a model bundle" in result.stderr
+
+
+def test_evaluation_reports_leakage(two_bundles, tmp_path):
+    seen = write_jsonl(tmp_path / "seen.jsonl", make_docs(20, seed=1))  # the old bundle's own corpus
+    report = tmp_path / "r.json"
+    result = runner.invoke(app, ["evaluate", str(seen), "--model", str(two_bundles / "old"), "--json", str(report)])
+    assert result.exit_code == 0 and "LEAKAGE: 40" in result.stdout
+    assert json.loads(report.read_text())["leakage"]["documents"] == 40

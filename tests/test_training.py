@@ -182,12 +182,12 @@ def test_single_class_corpus_is_refused(tmp_path):
 def test_train_cli_errors_write_nothing_and_keep_existing_out(tmp_path, corpus_file):
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": 1, "text": "radar", "label": "maybe"}])
     out = tmp_path / "out"
-    result = runner.invoke(app, ["train", str(bad), "--out", str(out)])
+    result = runner.invoke(app, ["train", str(bad), "--out", str(out), "--no-base"])
     assert result.exit_code == 2 and "bad.jsonl:1: unknown label 'maybe'" in result.stderr
     assert not out.exists()
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    result = runner.invoke(app, ["train", str(corpus_file), "--out", str(out)])
+    result = runner.invoke(app, ["train", str(corpus_file), "--out", str(out), "--no-base"])
     assert result.exit_code == 2 and "--force" in result.stderr
     assert (out / "keep.txt").read_text() == "mine"
 

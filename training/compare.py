@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .evaluate import evaluate_predictions
-from .train import score_docs
+from .train import leakage, score_docs
 
 _METRICS = ("precision", "recall", "f1", "roc_auc", "brier", "ece")
 
@@ -21,6 +21,7 @@ def compare(docs: list, old: Path | None, new: Path | None) -> dict:
         tagger, probs, side_flags, families = score_docs(docs, model)
         report = evaluate_predictions(labels, probs, families, tagger.thresholds)
         report["model"] = tagger.model
+        report["leakage"] = leakage(docs, model)
         reports[side], flags[side] = report, side_flags
     delta = {"overall": _delta(reports["old"]["overall"], reports["new"]["overall"]), "per_family": {}}
     for fam in sorted(set(reports["old"]["per_family"]) & set(reports["new"]["per_family"])):

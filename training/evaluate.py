@@ -74,6 +74,10 @@ def format_report(report: dict) -> str:
     lines.append(f"flags (military >= {th['military']:.2f}, civilian < {th['civilian']:.2f}):")
     for lab, c in report["flags"].items():
         lines.append(f"  {lab:9s} -> military {c['military']}, review {c['review']}, civilian {c['civilian']}")
+    leak = report.get("leakage") or {}
+    if leak.get("documents"):
+        lines += [f"LEAKAGE: {leak['documents']} of these documents are in the bundle's training corpus; "
+                  "their scores flatter the model (ids in the JSON report)", ""]
     lines += ["", f"{'family':22s} {'n':>5s} {'mil':>5s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'AUC':>6s} {'ECE':>6s}"]
     for fam, m in report["per_family"].items():
         auc = "-" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"

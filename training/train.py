@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from dualuse.corpora.labelled import CorpusError, corpus_sha256, read_corpora
+from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, bundle_corpus, corpus_sha256, pack_corpus,
+                                      read_corpora, text_key)
 from dualuse.model.pipeline import build_pipeline
 
 from .evaluate import evaluate_predictions
@@ -18,13 +19,38 @@ from .prepare import prepare
 MIN_PER_CLASS = 10
 
 
+def base_bundle(base) -> tuple[Path, list, object]:
+    """(path, training corpus, taxonomy) of the bundle that retraining starts from."""
+    from dualuse.model.bundle import verify_bundle
+    from dualuse.model.taxonomy import packaged, read
+
+    path = Path(packaged("default") if base in (None, "default") else base)
+    verify_bundle(path)
+    return path, bundle_corpus(path), read(path / "dualuse_tech" / "terms.jsonl")
+
+
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
-          review_cost: float = 0.25, taxonomy=None) -> dict:
+          review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
+          extra_terms=None) -> dict:
+    """Fit a bundle on ``paths``. With ``rehearse``, the training corpus of the ``base`` bundle
+    (the shipped one when None) is mixed back in and its taxonomy is the starting point, so the
+    new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy."""
     out = Path(out)
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
     docs = read_corpora(paths, hub=hub, **(fields or {}))
+    sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
+    if rehearse:
+        base_path, base_docs, base_terms = base_bundle(base)
+        seen = {text_key(d.text) for d in docs}
+        docs += [d for d in base_docs if text_key(d.text) not in seen]
+        sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
+        taxonomy = taxonomy or base_terms
+    if extra_terms is not None:
+        from dualuse.model.taxonomy import default_taxonomy
+
+        taxonomy = (taxonomy or default_taxonomy()).merged(extra_terms)
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
     if min(counts.values()) < MIN_PER_CLASS:
         raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
@@ -47,11 +73,11 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     report["split"] = {"fit": len(train_idx), "held_out": len(test_idx), "seed": seed}
     report["C"] = models["document"]["C"]
 
-    corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts,
-              "sources": [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]}
+    corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts, "sources": sources}
     card = model_card(name=name, version=version, corpus=corpus, report=report, thresholds=thresholds)
     manifest = package(nlp, models, thresholds, out, name=name, version=version, corpus=corpus,
-                       metrics=report, force=force, extra_files={"model_card.md": card})
+                       metrics=report, force=force,
+                       extra_files={"model_card.md": card, TRAINING_CORPUS: pack_corpus(docs)})
     return {"report": report, "manifest": manifest, "out": str(out)}
 
 
@@ -82,7 +108,20 @@ def evaluate_docs(docs: list, model: Path | None = None, *, batch_size: int = 64
     labels = np.array([d.label for d in docs], dtype=object)
     report = evaluate_predictions(labels, probs, families, tagger.thresholds)
     report["model"] = tagger.model
+    report["leakage"] = leakage(docs, model)
     return report
+
+
+def leakage(docs: list, model: Path | None) -> dict:
+    """Evaluation documents that the bundle was trained on (their scores flatter the bundle)."""
+    from dualuse.model.taxonomy import packaged
+
+    try:
+        trained = {text_key(d.text) for d in bundle_corpus(Path(packaged("default") if model is None else model))}
+    except CorpusError:
+        return {"checked": False, "documents": 0, "ids": []}
+    shared = [d.id for d in docs if text_key(d.text) in trained]
+    return {"checked": True, "documents": len(shared), "ids": shared[:100]}
 
 
 def model_card(*, name: str, version: str, corpus: dict, report: dict, thresholds: dict) -> str:
