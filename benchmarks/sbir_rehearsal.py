@@ -4,7 +4,8 @@
    evaluate on SBIR 2012-2013 against the shipped bundle and plain TF-IDF + logistic regression
    trained on the same SBIR years.
 2. Forgetting: the shipped bundle and the retrained one on the team corpus's held-out split
-   (the same 20% the shipped bundle held out; the rehearsal uses only the other 80%).
+   (the same 20% the shipped bundle held out; the rehearsal uses only the other 80%, weighted
+   as `dualuse train --base` weighs a base corpus: as much in total as the new documents).
 3. Training time and peak memory on all labelled SBIR abstracts: `dualuse train --no-base`
    against TF-IDF + logistic regression on the same texts, each in its own process.
 
@@ -72,7 +73,10 @@ def main() -> None:
                      work / "team_fit.jsonl")
     team_held = [team[i] for i in held_idx]
 
-    train([sbir_fit, team_fit], work / "retrained", name="dualuse-rehearsed", version="bench")
+    # What `dualuse train --base` does, with the base's held-out 20% kept out: the base corpus
+    # weighs as much in total as the new one.
+    train([sbir_fit, team_fit], work / "retrained", name="dualuse-rehearsed", version="bench",
+          weights={team_fit: max(1.0, len(fit) / len(fit_idx))})
     test_docs = read_corpora([sbir_test])
     ours = evaluate_docs(test_docs, work / "retrained")["overall"]
     shipped = evaluate_docs(test_docs, None)["overall"]

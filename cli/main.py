@@ -202,6 +202,11 @@ def train(
     base: Optional[Path] = typer.Option(None, "--base", help="Bundle to retrain from: its training corpus is mixed "
                                                           "back in and its taxonomy kept (default: the shipped bundle)."),
     no_base: bool = typer.Option(False, "--no-base", help="Train on the given corpora only."),
+    weight: List[str] = typer.Option([], "--weight", help="CORPUS=W: each document of that corpus counts W times; "
+                                                         "repeatable."),
+    base_weight: Optional[float] = typer.Option(None, "--base-weight", min=0.0,
+                                                help="Weight of each base-corpus document (default: the base "
+                                                     "corpus weighs as much in total as the new one, at least 1)."),
     terms: Optional[Path] = typer.Option(None, "--terms", help="Extra taxonomy terms (JSONL, taxonomy format); "
                                                              "they travel in the bundle."),
     review_cost: float = typer.Option(0.25, min=0.01, max=0.99,
@@ -224,11 +229,17 @@ def train(
     if base is not None and no_base:
         fail_usage("--base and --no-base contradict each other")
     try:
+        weights = dict(w.rsplit("=", 1) for w in weight)
+        weights = {k: float(v) for k, v in weights.items()}
+    except ValueError:
+        fail_usage("--weight takes CORPUS=W with a number W")
+    try:
         extra_terms = read(terms) if terms is not None else None
         result = run_train(corpus or [], out, name=name, version=version, force=force, seed=seed,
                            held_out=held_out, review_cost=review_cost, hub=_hub(hf_dataset, split),
                            fields=_fields(text_field, label_field, id_field, label_map),
-                           base=base, rehearse=not no_base, extra_terms=extra_terms)
+                           base=base, rehearse=not no_base, extra_terms=extra_terms, weights=weights,
+                           base_weight=base_weight)
     except (CorpusError, FileExistsError, BundleError, TaxonomyError) as exc:
         fail_usage(str(exc))
     typer.echo(format_report(result["report"]), err=True)

@@ -26,6 +26,7 @@ class LabelledDoc:
     text: str
     label: str
     source: str = ""
+    weight: float = 1.0  # how much the document counts in training
 
 
 def seed_corpus_paths() -> list[Path]:
@@ -183,12 +184,19 @@ def _validated(rows, path: Path, text_field: str, label_field: str, id_field: st
                           label=label, source=where)
 
 
-def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (), **fields) -> list[LabelledDoc]:
+def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
+                 weights: dict | None = None, **fields) -> list[LabelledDoc]:
     """All documents of all corpora (files, folders, and (name, split) datasets on the hub),
-    validated; at least one of each label."""
+    validated; at least one of each label. ``weights`` maps a corpus path to how much each of
+    its documents counts in training."""
+    import dataclasses
+
     docs: list[LabelledDoc] = []
+    weights = {str(k): float(v) for k, v in (weights or {}).items()}
     for path in paths:
-        docs.extend(read_labelled(path, **fields))
+        weight = weights.get(str(path), 1.0)
+        docs.extend(d if weight == 1.0 else dataclasses.replace(d, weight=weight)
+                    for d in read_labelled(path, **fields))
     for name, split in hub:
         docs.extend(read_labelled(name, hub_split=split, **fields))
     if not docs:

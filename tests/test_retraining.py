@@ -148,3 +148,12 @@ def test_evaluation_reports_leakage(two_bundles, tmp_path):
     result = runner.invoke(app, ["evaluate", str(seen), "--model", str(two_bundles / "old"), "--json", str(report)])
     assert result.exit_code == 0 and "LEAKAGE: 40" in result.stdout
     assert json.loads(report.read_text())["leakage"]["documents"] == 40
+
+
+def test_corpus_weights_reach_the_documents(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", make_docs(3, seed=1))
+    b = write_jsonl(tmp_path / "b.jsonl", make_docs(3, seed=2))
+    docs = read_corpora([a, b], weights={str(b): 2.5})
+    assert [d.weight for d in docs] == [1.0] * 6 + [2.5] * 6
+    bad = runner.invoke(app, ["train", str(a), "--weight", "oops", "--out", str(tmp_path / "x"), "--no-base"])
+    assert bad.exit_code == 2 and "--weight" in bad.stderr

@@ -31,19 +31,25 @@ def make_pipeline(*, C: float = 4.0, cv: int = 5, seed: int = 0) -> Pipeline:
 C_GRID = (1.0, 4.0, 16.0, 64.0)
 
 
-def select_C(X, labels: np.ndarray, *, seed: int = 0) -> float:
+def select_C(X, labels: np.ndarray, *, seed: int = 0, weights: np.ndarray | None = None) -> float:
     """Regularisation chosen by 3-fold cross-validated log loss on the training rows."""
     search = GridSearchCV(LogisticRegression(max_iter=3000, solver="liblinear", random_state=seed),
                           {"C": list(C_GRID)}, cv=3, scoring="neg_log_loss")
-    return float(search.fit(TfidfTransformer(sublinear_tf=True).fit_transform(X), labels).best_params_["C"])
+    X = TfidfTransformer(sublinear_tf=True).fit_transform(X)
+    fitted = search.fit(X, labels) if weights is None else search.fit(X, labels, sample_weight=weights)
+    return float(fitted.best_params_["C"])
 
 
-def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: float | None) -> dict:
+def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: float | None,
+             weights: np.ndarray | None = None) -> dict:
     """Vocabulary and calibrated pipeline for one kind of row; ``C=None`` selects it."""
     vocabulary = KeyVocabulary.fit(rows, names=names)
     X = vocabulary.transform(rows)
-    C = select_C(X, labels, seed=seed) if C is None else C
-    pipeline = make_pipeline(C=C, seed=seed).fit(X, labels)
+    if weights is not None and np.all(weights == 1.0):
+        weights = None
+    C = select_C(X, labels, seed=seed, weights=weights) if C is None else C
+    pipeline = make_pipeline(C=C, seed=seed)
+    pipeline = pipeline.fit(X, labels) if weights is None else pipeline.fit(X, labels, classify__sample_weight=weights)
     part = {"vocabulary": vocabulary.to_state(), "pipeline": pipeline, "C": C}
     _check_export(part, X)
     return part
@@ -61,15 +67,20 @@ def _check_export(part: dict, X) -> None:
 
 
 def fit_models(prepared: Prepared, *, seed: int = 0, C: float | None = None) -> dict:
-    doc_part = fit_part(prepared.doc_rows, prepared.labels, prepared.names, seed=seed, C=C)
+    doc_weights = prepared.weights
+    doc_part = fit_part(prepared.doc_rows, prepared.labels, prepared.names, seed=seed, C=C, weights=doc_weights)
     C = doc_part["C"]
     ctx_rows, ctx_labels = prepared.ctx_rows, prepared.ctx_labels
+    ctx_weights = None if doc_weights is None else doc_weights[prepared.ctx_doc]
     # A corpus with few mentions in one class still needs a context model: whole documents
     # then serve as contexts too.
     if min(int((ctx_labels == lab).sum()) for lab in set(prepared.labels)) < MIN_CONTEXT_ROWS:
         ctx_rows = KeyRows.concat([ctx_rows, prepared.doc_rows])
         ctx_labels = np.concatenate([ctx_labels, prepared.labels])
-    ctx_part = fit_part(ctx_rows, np.asarray(ctx_labels, dtype=object), prepared.names, seed=seed, C=C)
+        if ctx_weights is not None:
+            ctx_weights = np.concatenate([ctx_weights, doc_weights])
+    ctx_part = fit_part(ctx_rows, np.asarray(ctx_labels, dtype=object), prepared.names, seed=seed, C=C,
+                        weights=ctx_weights)
     return {"document": doc_part, "context": ctx_part}
 
 

@@ -23,6 +23,7 @@ class Prepared:
     ctx_rows: KeyRows
     ctx_doc: np.ndarray         # document of each context row
     names: dict = field(default_factory=dict)  # word key -> text, to explain scores
+    weights: np.ndarray | None = None          # training weight of each document
 
     def subset(self, index: np.ndarray) -> "Prepared":
         index = np.asarray(index, dtype=np.int64)
@@ -33,6 +34,7 @@ class Prepared:
             ids=[self.ids[i] for i in index], labels=self.labels[index],
             doc_rows=self.doc_rows.take(index), families=[self.families[i] for i in index],
             ctx_rows=self.ctx_rows.take(ctx_keep), ctx_doc=remap[self.ctx_doc[ctx_keep]], names=self.names,
+            weights=None if self.weights is None else self.weights[index],
         )
 
     @property
@@ -61,4 +63,5 @@ def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64) -> Prepared:
     return Prepared(ids=[d.id for d in docs], labels=np.array([d.label for d in docs], dtype=object),
                     doc_rows=KeyRows.concat(doc_parts), families=families,
                     ctx_rows=KeyRows.concat(ctx_parts),
-                    ctx_doc=np.concatenate(ctx_doc) if ctx_doc else np.zeros(0, np.int64), names=names)
+                    ctx_doc=np.concatenate(ctx_doc) if ctx_doc else np.zeros(0, np.int64), names=names,
+                    weights=np.array([d.weight for d in docs], dtype=float))

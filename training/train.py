@@ -32,19 +32,26 @@ def base_bundle(base) -> tuple[Path, list, object]:
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
-          extra_terms=None) -> dict:
+          extra_terms=None, weights: dict | None = None, base_weight: float | None = None) -> dict:
     """Fit a bundle on ``paths``. With ``rehearse``, the training corpus of the ``base`` bundle
     (the shipped one when None) is mixed back in and its taxonomy is the starting point, so the
-    new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy."""
+    new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy.
+    ``weights`` maps corpus paths to per-document weights; the base corpus's documents weigh
+    ``base_weight``, by default as much in total as the new documents (never less than 1 each).
+    """
     out = Path(out)
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
-    docs = read_corpora(paths, hub=hub, **(fields or {}))
+    docs = read_corpora(paths, hub=hub, weights=weights, **(fields or {}))
     sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
     if rehearse:
+        import dataclasses
+
         base_path, base_docs, base_terms = base_bundle(base)
         seen = {text_key(d.text) for d in docs}
-        docs += [d for d in base_docs if text_key(d.text) not in seen]
+        base_docs = [d for d in base_docs if text_key(d.text) not in seen]
+        weight = base_weight if base_weight is not None else max(1.0, len(docs) / max(len(base_docs), 1))
+        docs += [dataclasses.replace(d, weight=weight) for d in base_docs]
         sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
         taxonomy = taxonomy or base_terms
     if extra_terms is not None:
