@@ -57,7 +57,7 @@ def main() -> None:
         flags[d["label"]][r["flag"]] += 1
     print("\nflags by our label:", json.dumps(flags))
     wrong = sorted(range(len(dev)), key=lambda i: -abs(probs[i] - y[i]))[: args.errors]
-    print(f"\nlargest errors:")
+    print("\nlargest errors:")
     for i in wrong:
         d = dev[i]
         print(f"  {probs[i]:.3f} ours={d['label']:8s} {d['id']:22s} {d['title'][:70]}  ({d['reason']})")

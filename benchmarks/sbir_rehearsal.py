@@ -104,7 +104,7 @@ def main() -> None:
     print(f"| retrained | {forget_new['f1']:.4f} | {forget_new['roc_auc']:.4f} |")
     print(f"F1 change: {forget_new['f1'] - forget_base['f1']:+.4f}")
     print(f"\ntraining on all {len(rows)} labelled SBIR abstracts, each in its own process:")
-    print(f"| run | wall seconds | peak RSS MiB |\n|---|---|---|")
+    print("| run | wall seconds | peak RSS MiB |\n|---|---|---|")
     print(f"| dualuse train --no-base (reading, spaCy pipeline, C search, calibration, held-out, bundle) | "
           f"{ours_s:.1f} | {ours_mb:,.0f} |")
     print(f"| TfidfVectorizer + LogisticRegression (process; fit alone {float(base_fit):.1f} s) | {base_s:.1f} | "

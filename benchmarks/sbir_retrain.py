@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from dualuse.training.evaluate import binary_metrics
 from dualuse.training.train import evaluate, train

@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
 from dualuse.corpora.labelled import read_corpora, seed_corpus_paths
 from dualuse.corpora.quality import near_duplicates

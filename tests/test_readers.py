@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 import os
 
-import pytest
 
 from dualuse.corpora.readers import iter_documents, read_stream
 
