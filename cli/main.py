@@ -212,6 +212,8 @@ def train(
     review_cost: float = typer.Option(0.25, min=0.01, max=0.99,
                                       help="Cost of sending a document to review, relative to a wrong flag; "
                                            "sets the review band on held-out data."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Keep the spaCy pass over the corpus in this folder, "
+                                                               "so that training again on it starts at the fit."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --out."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the held-out report as JSON."),
 ) -> None:
@@ -239,13 +241,27 @@ def train(
                            held_out=held_out, review_cost=review_cost, hub=_hub(hf_dataset, split),
                            fields=_fields(text_field, label_field, id_field, label_map),
                            base=base, rehearse=not no_base, extra_terms=extra_terms, weights=weights,
-                           base_weight=base_weight)
+                           base_weight=base_weight, cache=cache, progress=_training_progress())
     except (CorpusError, FileExistsError, BundleError, TaxonomyError) as exc:
         fail_usage(str(exc))
     typer.echo(format_report(result["report"]), err=True)
     typer.echo(f"wrote {result['out']}", err=True)
     if json_out:
         json_out.write_text(json.dumps(result["report"], indent=1) + "\n", encoding="utf-8")
+
+
+def _training_progress():
+    """A callback showing documents read by the spaCy pass, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def show(done: int) -> None:
+        console.print(f"dualuse: {done} documents through the pipeline", end="\r")
+
+    return show
 
 
 @app.command()

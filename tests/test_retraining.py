@@ -157,3 +157,20 @@ def test_corpus_weights_reach_the_documents(tmp_path):
     assert [d.weight for d in docs] == [1.0] * 6 + [2.5] * 6
     bad = runner.invoke(app, ["train", str(a), "--weight", "oops", "--out", str(tmp_path / "x"), "--no-base"])
     assert bad.exit_code == 2 and "--weight" in bad.stderr
+
+
+def test_training_cache_skips_the_spacy_pass_the_second_time(tmp_path, monkeypatch):
+    from dualuse.training import prepare as stage
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", make_docs(12, seed=30))
+    cache = tmp_path / "cache"
+    args = ["train", str(corpus), "--no-base", "--cache", str(cache)]
+    assert runner.invoke(app, args + ["--out", str(tmp_path / "a")]).exit_code == 0
+    assert len(list(cache.glob("prepared-*.joblib"))) == 1
+    calls = []
+    monkeypatch.setattr(stage, "prepare", lambda *a, **k: calls.append(1))
+    assert runner.invoke(app, args + ["--out", str(tmp_path / "b")]).exit_code == 0
+    assert calls == []  # read from the cache
+    first = json.loads((tmp_path / "a" / "manifest.json").read_text())["metrics"]["overall"]
+    second = json.loads((tmp_path / "b" / "manifest.json").read_text())["metrics"]["overall"]
+    assert first == second

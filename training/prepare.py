@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 
 from dualuse.corpora.labelled import LabelledDoc
@@ -42,7 +45,40 @@ class Prepared:
         return self.labels[self.ctx_doc] if len(self.ctx_doc) else np.array([], dtype=object)
 
 
-def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64) -> Prepared:
+FEATURES_VERSION = "keys-2"  # change when rows are built differently: cached rows are then not reused
+
+
+def prepare_cached(docs: list[LabelledDoc], nlp, cache: str | Path | None, **kwargs) -> Prepared:
+    """``prepare``, with its result kept in ``cache`` (a folder of joblib files of our own
+    making) under a key of the corpus, the weights, the term lists and the feature version, so
+    that training again on the same corpus skips the spaCy pass."""
+    if cache is None:
+        return prepare(docs, nlp, **kwargs)
+    import joblib
+
+    from dualuse.corpora.labelled import corpus_sha256
+    from dualuse.model.components import CUES_KEY, TECH_KEY as TECH
+
+    digest = hashlib.sha256()
+    for part in (corpus_sha256(docs), FEATURES_VERSION, nlp.get_pipe(TECH).terms.version,
+                 nlp.get_pipe(CUES_KEY).terms.version, ",".join(f"{d.weight:g}" for d in docs)):
+        digest.update(part.encode("utf-8") + b"\0")
+    for ruler in (TECH, CUES_KEY):
+        digest.update("\n".join(nlp.get_pipe(ruler).terms.to_lines("family" if ruler == TECH else "label"))
+                      .encode("utf-8"))
+    path = Path(cache) / f"prepared-{digest.hexdigest()[:24]}.joblib"
+    if path.exists():
+        return joblib.load(path)
+    prepared = prepare(docs, nlp, **kwargs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    joblib.dump(prepared, tmp)
+    tmp.replace(path)
+    return prepared
+
+
+def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64, progress=None) -> Prepared:
+    """Rows for every document. ``progress`` is called with the number of documents done."""
     arrays, families = [], []
     names: dict[int, str] = {}
 
@@ -50,6 +86,8 @@ def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64) -> Prepared:
         word_names(doc, names)
         arrays.append(DocArrays.of(doc))
         families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
+        if progress is not None and (i + 1) % 100 == 0:
+            progress(i + 1)
 
     for _ in pipe_in_zones(nlp, ((d.text, i) for i, d in enumerate(docs)), batch_size=batch_size,
                            consume=consume):

@@ -14,7 +14,7 @@ from dualuse.model.pipeline import build_pipeline
 from .evaluate import evaluate_predictions
 from .fit import choose_thresholds, fit_models, military_probs
 from .package import package
-from .prepare import prepare
+from .prepare import prepare_cached
 
 MIN_PER_CLASS = 10
 
@@ -32,7 +32,8 @@ def base_bundle(base) -> tuple[Path, list, object]:
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
-          extra_terms=None, weights: dict | None = None, base_weight: float | None = None) -> dict:
+          extra_terms=None, weights: dict | None = None, base_weight: float | None = None,
+          cache=None, progress=None) -> dict:
     """Fit a bundle on ``paths``. With ``rehearse``, the training corpus of the ``base`` bundle
     (the shipped one when None) is mixed back in and its taxonomy is the starting point, so the
     new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy.
@@ -62,7 +63,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     if min(counts.values()) < MIN_PER_CLASS:
         raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
     nlp = build_pipeline(taxonomy)
-    prepared = prepare(docs, nlp)
+    prepared = prepare_cached(docs, nlp, cache, progress=progress)
 
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
