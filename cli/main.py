@@ -309,8 +309,11 @@ def compare(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="Write the report as Markdown."),
     force: bool = typer.Option(False, "--force", help="Replace existing report files."),
 ) -> None:
-    """Compare two bundles on a labelled corpus before switching: metrics overall and per
-    family, their changes, and every document whose flag changes."""
+    """Compare two bundles on a labelled corpus before switching.
+
+    Prints (and writes as JSON and Markdown) the metrics overall and per family, their changes,
+    and every document whose flag changes.
+    """
     from dualuse.corpora.labelled import CorpusError, read_corpora
     from dualuse.model.bundle import BundleError
     from dualuse.training.compare import compare as run_compare
@@ -343,8 +346,11 @@ def review(
     id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSON, JSONL and CSV inputs."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --export file."),
 ) -> None:
-    """Export the documents the model is least sure about (the review band first), for a person
-    to label; `dualuse train` reads the file back once the labels are filled in."""
+    """Export the documents the model is least sure about, for a person to label.
+
+    The review band comes first, then the scores closest to 0.5; `dualuse train` reads the file
+    back once the labels are filled in.
+    """
     from dualuse.corpora.readers import ReadOptions
     from dualuse.model.bundle import BundleError
     from dualuse.training.review import least_certain
