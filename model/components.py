@@ -26,7 +26,14 @@ from .taxonomy import Taxonomy, default_cues, default_taxonomy, is_case_sensitiv
 TECH_KEY = "dualuse_tech"
 CUES_KEY = "dualuse_cues"
 _DATA_FILE = "terms.jsonl"
+_FORMS_FILE = "forms.json"
 _EXCLUDE = "dualuse_not_a_mention"
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def register_extensions() -> None:
@@ -123,6 +130,7 @@ class TermRuler:
         self._label_of: dict[int, int] = {}
         self._has_exclusions = False
         self._exclude_key = 0
+        self.forms: dict = {}
         self.resolve_acronyms = label_field == "family"
 
     # -------------------------------------------------------------- data in
@@ -138,36 +146,32 @@ class TermRuler:
                 terms = self._default_terms()
         self.set_terms(terms)
 
-    def set_terms(self, terms: Taxonomy) -> None:
+    def set_terms(self, terms: Taxonomy, forms: Optional[dict] = None) -> None:
+        """Build the matchers. ``forms`` are the tokenized surface forms saved with the
+        component (see ``token_forms``); without them every form is tokenized here, which is
+        most of the time it takes to load a bundle."""
         self.terms = terms
-        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
+        vocab = self.nlp.vocab
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
-        strings = self.nlp.vocab.strings
-        make_doc = _private_tokenizer(self.nlp)
-        exclusions: set[str] = set()
+        strings = vocab.strings
         for entry in terms.entries:
-            exact, lower = set(), set()
-            for pattern in entry.patterns:
-                if is_case_sensitive(pattern):
-                    exact.update(surface_forms(pattern))
-                else:
-                    lower.update(form.lower() for form in surface_forms(pattern))
-            exact = [make_doc(form) for form in sorted(exact)]
-            lower = [make_doc(form) for form in sorted(lower)]
+            exact, lower = self.forms.get(entry.id, ([], []))
             if exact:
-                self._exact.add(entry.id, exact)
+                self._exact.add(entry.id, [Doc(vocab, words=words) for words in exact])
             if lower:
-                self._lower.add(entry.id, lower)
+                self._lower.add(entry.id, [Doc(vocab, words=words) for words in lower])
             self._label_of[strings.add(entry.id)] = strings.add(entry.label)
-            exclusions.update(form.lower() for phrase in entry.exclude for form in surface_forms(phrase))
         # Phrases in which a pattern names something else ("frigate tuna"): they win as the
         # longer match and are then dropped.
         self._exclude_key = strings.add(_EXCLUDE)
         self._label_of[self._exclude_key] = self._exclude_key
+        exclusions = self.forms.get(_EXCLUDE, ([], []))[1]
         self._has_exclusions = bool(exclusions)
         if exclusions:
-            self._lower.add(_EXCLUDE, [make_doc(form) for form in sorted(exclusions)])
+            self._lower.add(_EXCLUDE, [Doc(vocab, words=words) for words in exclusions])
 
     # -------------------------------------------------------------- annotate
     def __call__(self, doc: Doc) -> Doc:
@@ -211,17 +215,48 @@ class TermRuler:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / _DATA_FILE).write_text("\n".join(self._lines()) + "\n", encoding="utf-8")
+        text = "\n".join(self._lines()) + "\n"
+        (path / _DATA_FILE).write_text(text, encoding="utf-8")
+        srsly.write_json(path / _FORMS_FILE, {"terms_sha256": _sha256(text), "forms": self.forms})
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> "TermRuler":
-        from .taxonomy import read
-        self.set_terms(read(ensure_path(path) / _DATA_FILE, label_field=self.label_field))
+        from .taxonomy import parse_lines
+
+        path = ensure_path(path)
+        text = (path / _DATA_FILE).read_text(encoding="utf-8")
+        terms = parse_lines(text.splitlines(), label_field=self.label_field, origin=str(path / _DATA_FILE))
+        forms = None
+        if (path / _FORMS_FILE).exists():
+            saved = srsly.read_json(path / _FORMS_FILE)
+            # The saved forms are used only if they were made from these very terms.
+            if saved.get("terms_sha256") == _sha256(text):
+                forms = {key: (value[0], value[1]) for key, value in saved["forms"].items()}
+        self.set_terms(terms, forms)
         return self
 
     def _lines(self) -> list[str]:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms to save.")
         return self.terms.to_lines(self.label_field)
+
+
+def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
+    """Entry id -> (exact-case forms, lower-case forms), each form a list of token texts; the
+    exclusion phrases of all entries under ``_EXCLUDE``."""
+    forms: dict = {}
+    exclusions: set[str] = set()
+    for entry in terms.entries:
+        exact, lower = set(), set()
+        for pattern in entry.patterns:
+            if is_case_sensitive(pattern):
+                exact.update(surface_forms(pattern))
+            else:
+                lower.update(form.lower() for form in surface_forms(pattern))
+        forms[entry.id] = ([[t.text for t in tokenizer(f)] for f in sorted(exact)],
+                           [[t.text for t in tokenizer(f)] for f in sorted(lower)])
+        exclusions.update(form.lower() for phrase in entry.exclude for form in surface_forms(phrase))
+    forms[_EXCLUDE] = ([], [[t.text for t in tokenizer(f)] for f in sorted(exclusions)])
+    return forms
 
 
 def _private_tokenizer(nlp: Language) -> Callable:

@@ -116,3 +116,19 @@ def test_zoned_pipe_keeps_order_and_frees_nothing_it_returns(tiny_nlp, monkeypat
                                    consume=lambda doc, i: (i, [s.text for s in doc.spans[TECH_KEY]])))
     assert [i for i, _ in out] == list(range(25))
     assert all(spans == ["UAV"] for _, spans in out)
+
+
+def test_saved_forms_are_used_only_for_the_terms_they_were_made_from(tiny_nlp, tmp_path):
+    import json as _json
+
+    tiny_nlp.to_disk(tmp_path / "p")
+    forms_file = tmp_path / "p" / "dualuse_tech" / "forms.json"
+    saved = _json.loads(forms_file.read_text())
+    assert saved["forms"]["uav"][0] == [["UAV"], ["UAVs"]]
+    # Forms that no longer match the terms (an edited terms file) are ignored, not trusted.
+    saved["terms_sha256"] = "0" * 64
+    saved["forms"]["uav"] = [[], [["nonsense"]]]
+    forms_file.write_text(_json.dumps(saved))
+    loaded = spacy.load(tmp_path / "p")
+    doc = loaded("A UAV and nonsense.")
+    assert [s.text for s in doc.spans[TECH_KEY]] == ["UAV"]
