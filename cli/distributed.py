@@ -111,7 +111,7 @@ def _bundle_dir(bundle: dict) -> str:
 
 def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) -> list[str]:
     """Runs on a worker: read and tag one shard, return its records as JSON lines."""
-    from dualuse.corpora.readers import FileUnit, _jsonl_rows, load_unit
+    from dualuse.corpora.readers import FileUnit, jsonl_rows, load_unit
     from dualuse.model.parallel import tag_partition
 
     model = _bundle_dir(bundle)
@@ -119,24 +119,12 @@ def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) 
         with open(shard.jsonl, "rb") as fh:
             fh.seek(shard.start)
             data = fh.read(shard.end - shard.start)
-        documents = []
-        for doc in _jsonl_rows(iter(data.splitlines(keepends=True)), shard.jsonl, options):
-            documents.append(doc)
-        # Row ids and positions name the line in the whole file, not in the shard.
-        documents = [_renumber(d, shard) for d in documents]
+        documents = list(jsonl_rows(data.splitlines(keepends=True), shard.jsonl, options,
+                                    first_line=shard.first_line))
     else:
         documents = [load_unit(FileUnit(doc_id, path), options) for doc_id, path in shard.files]
     records = tag_partition(documents, model, batch_size=batch_size, thresholds=thresholds)
     return [json.dumps(r, ensure_ascii=False) for r in records]
-
-
-def _renumber(doc, shard: Shard):
-    prefix = f"{shard.jsonl}:"
-    for attr in ("id", "source"):
-        value = getattr(doc, attr)
-        if value.startswith(prefix) and value[len(prefix):].isdigit():
-            setattr(doc, attr, f"{prefix}{int(value[len(prefix):]) + shard.first_line - 1}")
-    return doc
 
 
 def _read_part(path: Path) -> Iterator[dict]:

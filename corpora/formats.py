@@ -37,10 +37,7 @@ def read_html(data: bytes) -> tuple[str, dict]:
 
     if not data.strip():
         return "", {"format": "html"}
-    try:
-        markup, encoding = decode(data)
-    except UnreadableText:
-        raise
+    markup, encoding = decode(data)
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(["script", "style", "noscript", "template", "svg", "head", "iframe", "object"]):
         tag.decompose()

@@ -164,13 +164,14 @@ def _read_bytes(path: str, doc_id: str, options: ReadOptions) -> bytes | Documen
         if size > options.max_bytes:
             return Document.failed(doc_id, path, f"file too large ({size:,} bytes; the limit is "
                                                  f"{options.max_bytes:,})")
-        chunks = []
+        chunks, total = [], 0
         while True:  # a file may grow or be a pipe: read to the end, not just its stated size
             chunk = os.read(fd, max(size + 1, 1 << 16))
             if not chunk:
                 break
             chunks.append(chunk)
-            if sum(len(c) for c in chunks) > options.max_bytes:
+            total += len(chunk)
+            if total > options.max_bytes:
                 return Document.failed(doc_id, path, f"file too large (more than {options.max_bytes:,} bytes)")
         return b"".join(chunks)
     except OSError as exc:
@@ -184,11 +185,7 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     data = _read_bytes(path, doc_id, options)
     if isinstance(data, Document):
         return data
-    try:
-        text, meta = reader_for(os.path.splitext(path)[1])(data)
-    except UnreadableText as exc:
-        return Document.failed(doc_id, path, str(exc))
-    return _checked(Document(id=doc_id, text=text, source=path, meta=meta), empty=not data)
+    return from_bytes(data, doc_id, path, suffix=os.path.splitext(path)[1])
 
 
 def _checked(doc: Document, empty: bool = False) -> Document:
@@ -198,12 +195,12 @@ def _checked(doc: Document, empty: bool = False) -> Document:
     return doc
 
 
-def from_bytes(data: bytes, doc_id: str, source: str) -> Document:
+def from_bytes(data: bytes, doc_id: str, source: str, suffix: str = "") -> Document:
+    """A Document from a file's bytes, converted by the reader for its suffix (plain text when none)."""
     try:
-        text, encoding = decode(data)
+        text, meta = reader_for(suffix)(data)
     except UnreadableText as exc:
         return Document.failed(doc_id, source, str(exc))
-    meta = {} if encoding == "utf-8" else {"encoding": encoding}
     return _checked(Document(id=doc_id, text=text, source=source, meta=meta), empty=not data)
 
 
@@ -237,13 +234,15 @@ def iter_record_file(path: str, options: ReadOptions) -> Iterator[Document]:
             yield from _json_rows(path, options)
         else:
             with open(path, "rb") as fh:
-                yield from _jsonl_rows(fh, path, options)
+                yield from jsonl_rows(fh, path, options)
     except OSError as exc:
         yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
 
 
-def _jsonl_rows(fh, name: str, options: ReadOptions) -> Iterator[Document]:
-    for n, raw in enumerate(fh, 1):
+def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> Iterator[Document]:
+    """One document per JSON line; ``first_line`` is the number, in the whole file, of the first
+    line given (a worker reading a byte range of the file names rows by their true line)."""
+    for n, raw in enumerate(lines, first_line):
         where = f"{name}:{n}"
         if not raw.strip():
             continue
@@ -295,9 +294,9 @@ def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
     Lines are yielded as they arrive, so a never-ending stream is tagged as it flows.
     """
     if options.stdin_mode == "whole":
-        yield from_bytes(stream.read(), STDIN, STDIN)
+        yield read_stream(stream)
     elif options.stdin_mode == "jsonl":
-        yield from _jsonl_rows(iter(stream.readline, b""), STDIN, options)
+        yield from jsonl_rows(iter(stream.readline, b""), STDIN, options)
     else:
         for n, raw in enumerate(iter(stream.readline, b""), 1):
             if raw.strip():
