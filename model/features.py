@@ -69,12 +69,6 @@ class KeyRows:
         return len(self.indptr) - 1
 
     @classmethod
-    def from_lists(cls, rows: list[np.ndarray]) -> "KeyRows":
-        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-        keys = np.concatenate(rows).astype(np.uint64) if rows else _EMPTY
-        return cls(keys, np.concatenate([[0], np.cumsum(lengths)]))
-
-    @classmethod
     def concat(cls, parts: list["KeyRows"]) -> "KeyRows":
         parts = [p for p in parts if len(p)]
         if not parts:
@@ -182,7 +176,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
             return out
 
         if len(d.mentions):
-            for _, _, family, term in d.mentions.tolist():
+            for j in range(len(d.mentions)):
                 lo, hi, s = int(m_lo[k]), int(m_hi[k]), int(m_sent[k])
                 k += 1
                 r_doc.append(i)
@@ -192,8 +186,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
                 r_cues.append([(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in within(s_lo, s_hi)])
                 extra = [c for _, _, c in within(lo, hi)]
-                r_extra.append(np.array(extra + doc_cues + [np.uint64(family) ^ _SALT_FAMILY,
-                                                            np.uint64(term) ^ _SALT_TERM], dtype=np.uint64))
+                r_extra.append(np.array(extra + doc_cues + _tags(d.mentions[j:j + 1]), dtype=np.uint64))
         elif cues:
             c_sent = np.searchsorted(sent_starts, cue_starts, side="right") - 1
             for s in dict.fromkeys(c_sent.tolist()):
