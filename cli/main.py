@@ -214,6 +214,12 @@ def train(
                                            "sets the review band on held-out data."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep the spaCy pass over the corpus in this folder, "
                                                                "so that training again on it starts at the fit."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes for the spaCy pass over the corpus."),
+    out_of_core: Optional[bool] = typer.Option(
+        None, "--out-of-core/--in-memory",
+        help="Stream the corpus through chunk files on disk and SGD learners (memory stays flat) instead of "
+             "fitting exact logistic regressions in memory; by default, out of core from "
+             "200,000 documents."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --out."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the held-out report as JSON."),
 ) -> None:
@@ -235,33 +241,51 @@ def train(
         weights = {k: float(v) for k, v in weights.items()}
     except ValueError:
         fail_usage("--weight takes CORPUS=W with a number W")
+    progress = _TrainingProgress()
     try:
         extra_terms = read(terms) if terms is not None else None
         result = run_train(corpus or [], out, name=name, version=version, force=force, seed=seed,
                            held_out=held_out, review_cost=review_cost, hub=_hub(hf_dataset, split),
                            fields=_fields(text_field, label_field, id_field, label_map),
                            base=base, rehearse=not no_base, extra_terms=extra_terms, weights=weights,
-                           base_weight=base_weight, cache=cache, progress=_training_progress())
+                           base_weight=base_weight, cache=cache, progress=progress, jobs=jobs,
+                           out_of_core=out_of_core)
     except (CorpusError, FileExistsError, BundleError, TaxonomyError) as exc:
+        progress.stop()
         fail_usage(str(exc))
+    progress.stop()
     typer.echo(format_report(result["report"]), err=True)
     typer.echo(f"wrote {result['out']}", err=True)
     if json_out:
         json_out.write_text(json.dumps(result["report"], indent=1) + "\n", encoding="utf-8")
 
 
-def _training_progress():
-    """A callback showing documents read by the spaCy pass, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
+class _TrainingProgress:
+    """A progress bar for the spaCy pass over the corpus (documents, rate, time left) on a
+    terminal; nothing otherwise."""
 
-    console = Console(stderr=True)
+    def __init__(self) -> None:
+        self._bar = None
+        self._task = None
 
-    def show(done: int) -> None:
-        console.print(f"dualuse: {done} documents through the pipeline", end="\r")
+    def __call__(self, done: int, total: int | None = None) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn)
 
-    return show
+            self._bar = Progress(TextColumn("dualuse train: pipeline"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("docs"), TimeRemainingColumn(), console=Console(stderr=True),
+                                 transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("pipeline", total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 @app.command()

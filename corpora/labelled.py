@@ -184,27 +184,37 @@ def _validated(rows, path: Path, text_field: str, label_field: str, id_field: st
                           label=label, source=where)
 
 
-def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
-                 weights: dict | None = None, **fields) -> list[LabelledDoc]:
-    """All documents of all corpora (files, folders, and (name, split) datasets on the hub),
-    validated; at least one of each label. ``weights`` maps a corpus path to how much each of
-    its documents counts in training."""
+def iter_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
+                 weights: dict | None = None, **fields) -> Iterator[LabelledDoc]:
+    """The documents of all corpora (files, folders, and (name, split) datasets on the hub),
+    validated, one at a time. ``weights`` maps a corpus path to how much each of its documents
+    counts in training."""
     import dataclasses
 
-    docs: list[LabelledDoc] = []
     weights = {str(k): float(v) for k, v in (weights or {}).items()}
     for path in paths:
         weight = weights.get(str(path), 1.0)
-        docs.extend(d if weight == 1.0 else dataclasses.replace(d, weight=weight)
-                    for d in read_labelled(path, **fields))
+        for d in read_labelled(path, **fields):
+            yield d if weight == 1.0 else dataclasses.replace(d, weight=weight)
     for name, split in hub:
-        docs.extend(read_labelled(name, hub_split=split, **fields))
-    if not docs:
+        yield from read_labelled(name, hub_split=split, **fields)
+
+
+def check_classes(counts: dict) -> None:
+    """Training needs documents of both labels."""
+    if not sum(counts.values()):
         raise CorpusError("the corpus is empty")
-    labels = {d.label for d in docs}
-    if len(labels) < 2:
-        raise CorpusError(f"the corpus has a single class ({labels.pop()}); training needs both "
+    present = [lab for lab in LABELS if counts.get(lab)]
+    if len(present) < 2:
+        raise CorpusError(f"the corpus has a single class ({present[0]}); training needs both "
                           f"{' and '.join(LABELS)}")
+
+
+def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
+                 weights: dict | None = None, **fields) -> list[LabelledDoc]:
+    """All documents of all corpora in memory (see ``iter_corpora``); at least one of each label."""
+    docs = list(iter_corpora(paths, hub=hub, weights=weights, **fields))
+    check_classes({lab: sum(d.label == lab for d in docs) for lab in LABELS})
     return docs
 
 
@@ -223,7 +233,7 @@ def pack_corpus(docs: Iterable[LabelledDoc]) -> bytes:
 
     lines = "".join(json.dumps({"id": d.id, "text": d.text, "label": d.label}, ensure_ascii=False) + "\n"
                     for d in docs)
-    return gzip.compress(lines.encode("utf-8"), mtime=0)
+    return gzip.compress(lines.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def bundle_corpus(bundle: Path) -> list[LabelledDoc]:
@@ -243,6 +253,46 @@ def bundle_corpus(bundle: Path) -> list[LabelledDoc]:
 def corpus_sha256(docs: Iterable[LabelledDoc]) -> str:
     digest = hashlib.sha256()
     for d in docs:
-        digest.update(json.dumps([d.id, d.label, d.text], ensure_ascii=False).encode("utf-8"))
-        digest.update(b"\n")
+        _digest_doc(digest, d)
     return digest.hexdigest()
+
+
+def _digest_doc(digest, d: LabelledDoc) -> None:
+    digest.update(json.dumps([d.id, d.label, d.text], ensure_ascii=False).encode("utf-8"))
+    digest.update(b"\n")
+
+
+class CorpusScan:
+    """One pass over a corpus stream, holding nothing: validates it (reading raises
+    CorpusError at the first bad line), counts labels, computes ``corpus_sha256`` and, with
+    ``pack_to``, writes the same gzip JSONL as ``pack_corpus``."""
+
+    def __init__(self, pack_to: Path | None = None) -> None:
+        import gzip
+
+        self.digest = hashlib.sha256()
+        self.counts = dict.fromkeys(LABELS, 0)
+        self._raw = open(pack_to, "wb") if pack_to is not None else None
+        self._gz = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, compresslevel=6) if self._raw else None
+
+    def add(self, d: LabelledDoc) -> LabelledDoc:
+        _digest_doc(self.digest, d)
+        self.counts[d.label] += 1
+        if self._gz is not None:
+            self._gz.write((json.dumps({"id": d.id, "text": d.text, "label": d.label}, ensure_ascii=False)
+                            + "\n").encode("utf-8"))
+        return d
+
+    def close(self) -> None:
+        if self._gz is not None:
+            self._gz.close()
+            self._raw.close()
+            self._gz = None
+
+    @property
+    def documents(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.hexdigest()

@@ -131,7 +131,9 @@ def save_bundle(nlp, out: str | Path, info: dict, *, force: bool = False, extra_
     try:
         nlp.to_disk(tmp)
         for name, content in (extra_files or {}).items():
-            if isinstance(content, bytes):
+            if isinstance(content, Path):
+                shutil.copyfile(content, tmp / name)
+            elif isinstance(content, bytes):
                 (tmp / name).write_bytes(content)
             else:
                 (tmp / name).write_text(content, encoding="utf-8")

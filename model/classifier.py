@@ -214,6 +214,7 @@ def _driver_weights(scorer: LinearScorer):
 
     names = scorer.vocabulary.names
     coef = scorer.coef if scorer.positive_is_second else -scorer.coef
-    shown = np.array([bool(n) and n.isalpha() and len(n) > 2 and n not in STOP_WORDS for n in names.tolist()],
-                     dtype=bool)
+    named = np.flatnonzero(names != "")
+    shown = np.zeros(len(names), dtype=bool)
+    shown[named] = [n.isalpha() and len(n) > 2 and n not in STOP_WORDS for n in names[named].tolist()]
     return names, np.where(shown, coef, 0.0)

@@ -151,6 +151,8 @@ class TermRuler:
         component (see ``token_forms``); without them every form is tokenized here, which is
         most of the time it takes to load a bundle."""
         self.terms = terms
+        if forms is None:
+            forms = self._shipped_forms(terms)
         self.forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
         vocab = self.nlp.vocab
         self._lower = PhraseMatcher(vocab, attr="LOWER")
@@ -211,6 +213,19 @@ class TermRuler:
         self.spans_key = payload["spans_key"]
         self.set_terms(parse_lines(payload["terms"], label_field=self.label_field, origin=self.name))
         return self
+
+    def _shipped_forms(self, terms: Taxonomy) -> Optional[dict]:
+        """The forms saved in the shipped bundle, when ``terms`` are its very terms (building a
+        pipeline over the packaged lists, as training does, then tokenizes nothing)."""
+        from .taxonomy import packaged
+
+        path = packaged("default") / self.name / _FORMS_FILE
+        if not path.exists():
+            return None
+        saved = srsly.read_json(path)
+        if saved.get("terms_sha256") != _sha256("\n".join(terms.to_lines(self.label_field)) + "\n"):
+            return None
+        return {key: (value[0], value[1]) for key, value in saved["forms"].items()}
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = ensure_path(path)

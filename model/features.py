@@ -292,6 +292,55 @@ class KeyVocabulary:
         return cls(np.asarray(state["keys"], dtype=np.uint64), np.asarray(state["names"]))
 
 
+class HashedVocabulary:
+    """Feature keys -> ``n_features`` columns by a hash of the key (the hashing trick): no key
+    list to fit, so a learner can see the corpus one chunk at a time. Used by out-of-core
+    training; scoring treats it like a ``KeyVocabulary``.
+
+    ``names`` gives the text of some word columns (those that explain scores); the rest are "".
+    """
+
+    _MULT = np.uint64(0x9FB21C651E98DF25)
+
+    def __init__(self, n_features: int, name_cols: np.ndarray | None = None, name_texts: np.ndarray | None = None):
+        self.bits = int(n_features).bit_length() - 1
+        if n_features < 2 or 1 << self.bits != n_features:
+            raise ValueError(f"n_features must be a power of two, not {n_features}")
+        self.n_features = int(n_features)
+        self.name_cols = np.zeros(0, np.int64) if name_cols is None else np.asarray(name_cols, dtype=np.int64)
+        self.name_texts = np.zeros(0, str) if name_texts is None else np.asarray(name_texts, dtype=str)
+        self.keys = _EMPTY  # no key list: every key has a column
+
+    def __len__(self) -> int:
+        return self.n_features
+
+    def columns(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys.astype(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def transform(self, rows: KeyRows) -> csr_matrix:
+        matrix = csr_matrix((np.ones(len(rows.keys), dtype=np.float32), (rows.row_ids(), self.columns(rows.keys))),
+                            shape=(len(rows), self.n_features))
+        matrix.sum_duplicates()
+        return matrix
+
+    @property
+    def names(self) -> np.ndarray:
+        names = np.full(self.n_features, "", dtype=object)
+        names[self.name_cols] = self.name_texts
+        return names
+
+    def to_state(self) -> dict:
+        return {"n_features": self.n_features, "name_cols": self.name_cols, "names": self.name_texts}
+
+
+def vocabulary_from_state(state: dict):
+    """A ``KeyVocabulary`` or a ``HashedVocabulary`` from its ``to_state()``."""
+    if "n_features" in state:
+        return HashedVocabulary(int(state["n_features"]), state["name_cols"], state["names"])
+    return KeyVocabulary.from_state(state)
+
+
 class _KeyTable:
     """Key -> column lookup: a direct-mapped table, with a sorted array for the few keys that
     collide. A binary search over the whole vocabulary for every key was the slowest step

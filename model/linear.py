@@ -16,14 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix, diags
 
-from .features import KeyVocabulary
+from .features import HashedVocabulary, KeyVocabulary, vocabulary_from_state
 
 POSITIVE = "military"
 
 
 @dataclass
 class LinearScorer:
-    vocabulary: KeyVocabulary
+    vocabulary: KeyVocabulary | HashedVocabulary
     idf: np.ndarray
     sublinear: bool
     coef: np.ndarray
@@ -51,29 +51,50 @@ class LinearScorer:
 
     # ---------------------------------------------------------------- storage
     def to_arrays(self, prefix: str) -> dict:
-        return {f"{prefix}keys": self.vocabulary.keys, f"{prefix}names": self.vocabulary.names,
-                f"{prefix}idf": self.idf, f"{prefix}coef": self.coef,
+        vocab = self.vocabulary
+        if isinstance(vocab, HashedVocabulary):
+            arrays = {f"{prefix}n_features": np.array([vocab.n_features]), f"{prefix}name_cols": vocab.name_cols,
+                      f"{prefix}names": vocab.name_texts}
+        else:
+            arrays = {f"{prefix}keys": vocab.keys, f"{prefix}names": vocab.names}
+        return {**arrays, f"{prefix}idf": self.idf, f"{prefix}coef": self.coef,
                 f"{prefix}scalars": np.array([self.intercept, self.calib_a, self.calib_b,
                                               float(self.sublinear), float(self.positive_is_second)])}
 
     @classmethod
     def from_arrays(cls, arrays, prefix: str) -> "LinearScorer":
         intercept, a, b, sublinear, second = arrays[f"{prefix}scalars"].tolist()
-        return cls(KeyVocabulary(arrays[f"{prefix}keys"].astype(np.uint64), arrays[f"{prefix}names"]),
-                   arrays[f"{prefix}idf"].astype(np.float64), bool(sublinear),
+        if f"{prefix}n_features" in arrays:
+            vocabulary = HashedVocabulary(int(arrays[f"{prefix}n_features"][0]), arrays[f"{prefix}name_cols"],
+                                          arrays[f"{prefix}names"])
+        else:
+            vocabulary = KeyVocabulary(arrays[f"{prefix}keys"].astype(np.uint64), arrays[f"{prefix}names"])
+        return cls(vocabulary, arrays[f"{prefix}idf"].astype(np.float64), bool(sublinear),
                    arrays[f"{prefix}coef"].astype(np.float64), intercept, a, b, bool(second))
 
     @classmethod
     def from_sklearn(cls, part: dict) -> "LinearScorer":
-        """From a fitted part: {"vocabulary": state, "pipeline": TfidfTransformer -> calibrated LR}."""
+        """From a fitted part: {"vocabulary": state, "pipeline": TfidfTransformer -> calibrated LR},
+        or, from out-of-core training, {"vocabulary": state, "pipeline": TfidfTransformer ->
+        SGDClassifier, "calibrator": LogisticRegression on the SGD decision values}."""
         pipeline = part["pipeline"]
-        tfidf, calibrated = pipeline[0], pipeline[-1]
-        if tfidf.norm != "l2" or len(calibrated.calibrated_classifiers_) != 1:
-            raise ValueError("expected an l2 TF-IDF and a calibrated classifier fitted with ensemble=False")
-        inner = calibrated.calibrated_classifiers_[0]
+        tfidf, last = pipeline[0], pipeline[-1]
+        if tfidf.norm != "l2":
+            raise ValueError("expected an l2-normalised TF-IDF")
+        vocabulary = vocabulary_from_state(part["vocabulary"])
+        idf = np.asarray(tfidf.idf_, dtype=np.float64)
+        if "calibrator" in part:
+            # sigmoid calibration is p = 1 / (1 + exp(a f + b)); a logistic regression on the
+            # decision value f is p = 1 / (1 + exp(-(w f + c))).
+            calibrator = part["calibrator"]
+            return cls(vocabulary, idf, bool(tfidf.sublinear_tf), np.asarray(last.coef_[0], dtype=np.float64),
+                       float(last.intercept_[0]), -float(calibrator.coef_[0, 0]), -float(calibrator.intercept_[0]),
+                       list(calibrator.classes_).index(POSITIVE) == 1)
+        if len(last.calibrated_classifiers_) != 1:
+            raise ValueError("expected a calibrated classifier fitted with ensemble=False")
+        inner = last.calibrated_classifiers_[0]
         (calibrator,) = inner.calibrators
-        classes = list(calibrated.classes_)
-        return cls(KeyVocabulary.from_state(part["vocabulary"]), np.asarray(tfidf.idf_, dtype=np.float64),
-                   bool(tfidf.sublinear_tf), np.asarray(inner.estimator.coef_[0], dtype=np.float64),
+        classes = list(last.classes_)
+        return cls(vocabulary, idf, bool(tfidf.sublinear_tf), np.asarray(inner.estimator.coef_[0], dtype=np.float64),
                    float(inner.estimator.intercept_[0]), float(calibrator.a_), float(calibrator.b_),
                    classes.index(POSITIVE) == 1)

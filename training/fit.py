@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from dualuse.model.classifier import POSITIVE
-from dualuse.model.features import KeyRows, KeyVocabulary
+from dualuse.model.features import KeyRows, KeyVocabulary, vocabulary_from_state
 from dualuse.model.linear import LinearScorer
 
 from .prepare import Prepared
@@ -51,16 +51,25 @@ def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: fl
     pipeline = make_pipeline(C=C, seed=seed)
     pipeline = pipeline.fit(X, labels) if weights is None else pipeline.fit(X, labels, classify__sample_weight=weights)
     part = {"vocabulary": vocabulary.to_state(), "pipeline": pipeline, "C": C}
-    _check_export(part, X)
+    check_export(part, X)
     return part
 
 
-def _check_export(part: dict, X) -> None:
+def sklearn_probs(part: dict, X) -> np.ndarray:
+    """Military probabilities of count rows ``X`` by a fitted part, with scikit-learn itself."""
+    pipeline = part["pipeline"]
+    if "calibrator" in part:
+        calibrator = part["calibrator"]
+        probs = calibrator.predict_proba(pipeline.decision_function(X).reshape(-1, 1))
+        return probs[:, list(calibrator.classes_).index(POSITIVE)]
+    return pipeline.predict_proba(X)[:, list(pipeline.classes_).index(POSITIVE)]
+
+
+def check_export(part: dict, X) -> None:
     """Scoring uses the models' numbers without scikit-learn: they must give its probabilities."""
     scorer = LinearScorer.from_sklearn(part)
     ours = scorer.military_probs(scorer.weighted(X))
-    pipeline = part["pipeline"]
-    theirs = pipeline.predict_proba(X)[:, list(pipeline.classes_).index(POSITIVE)]
+    theirs = sklearn_probs(part, X)
     worst = float(np.max(np.abs(ours - theirs))) if len(ours) else 0.0
     if worst > 1e-5:
         raise RuntimeError(f"exported model differs from scikit-learn's by {worst:.2e}")
@@ -85,10 +94,7 @@ def fit_models(prepared: Prepared, *, seed: int = 0, C: float | None = None) -> 
 
 
 def military_probs(part: dict, rows: KeyRows) -> np.ndarray:
-    vocabulary = KeyVocabulary.from_state(part["vocabulary"])
-    pipeline = part["pipeline"]
-    classes = list(pipeline.classes_)
-    return pipeline.predict_proba(vocabulary.transform(rows))[:, classes.index(POSITIVE)]
+    return sklearn_probs(part, vocabulary_from_state(part["vocabulary"]).transform(rows))
 
 
 def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost: float = 0.25) -> dict:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import hashlib
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -77,8 +81,19 @@ def prepare_cached(docs: list[LabelledDoc], nlp, cache: str | Path | None, **kwa
     return prepared
 
 
-def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64, progress=None) -> Prepared:
-    """Rows for every document. ``progress`` is called with the number of documents done."""
+@dataclass
+class ChunkRows:
+    """Classifier rows of a list of texts, plain arrays (what a worker process sends back)."""
+
+    doc_rows: KeyRows
+    ctx_rows: KeyRows
+    ctx_doc: np.ndarray
+    families: list[frozenset]
+    names: dict
+
+
+def rows_of(texts: list[str], nlp, *, batch_size: int = 64) -> ChunkRows:
+    """Run the spaCy pipeline over ``texts`` and build their document and context rows."""
     arrays, families = [], []
     names: dict[int, str] = {}
 
@@ -86,11 +101,8 @@ def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64, progress=None
         word_names(doc, names)
         arrays.append(DocArrays.of(doc))
         families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
-        if progress is not None and (i + 1) % 100 == 0:
-            progress(i + 1)
 
-    for _ in pipe_in_zones(nlp, ((d.text, i) for i, d in enumerate(docs)), batch_size=batch_size,
-                           consume=consume):
+    for _ in pipe_in_zones(nlp, ((t, i) for i, t in enumerate(texts)), batch_size=batch_size, consume=consume):
         pass
     doc_parts, ctx_parts, ctx_doc = [], [], []
     for start in range(0, len(arrays), _ROW_BATCH):
@@ -98,6 +110,81 @@ def prepare(docs: list[LabelledDoc], nlp, *, batch_size: int = 64, progress=None
         doc_parts.append(rows.documents)
         ctx_parts.append(rows.contexts)
         ctx_doc.append(rows.context_doc + start)
+    return ChunkRows(KeyRows.concat(doc_parts), KeyRows.concat(ctx_parts),
+                     np.concatenate(ctx_doc) if ctx_doc else np.zeros(0, np.int64), families, names)
+
+
+_POOL_NLP = None  # the pipeline worker processes inherit (fork) from the parent
+
+
+def _rows_in_worker(texts: list[str]) -> ChunkRows:
+    return rows_of(texts, _POOL_NLP)
+
+
+class RowWorkers:
+    """``rows_of`` in ``jobs`` processes: ``submit(texts)`` returns a future. Workers are
+    forked from this process, so they share its pipeline without loading or pickling it; with
+    one job, or where fork is not available, the work is done here at submission."""
+
+    def __init__(self, nlp, jobs: int = 1) -> None:
+        self.nlp = nlp
+        self.jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
+        self._pool = None
+
+    def submit(self, texts: list[str]) -> Future:
+        if self.jobs <= 1:
+            done: Future = Future()
+            done.set_result(rows_of(texts, self.nlp))
+            return done
+        if self._pool is None:
+            global _POOL_NLP
+            _POOL_NLP = self.nlp
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return self._pool.submit(_rows_in_worker, texts)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> "RowWorkers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def map_rows(chunks: Iterable[list[str]], nlp, *, jobs: int = 1) -> Iterator[ChunkRows]:
+    """``rows_of`` for each chunk of texts, in order, in ``jobs`` processes (``RowWorkers``)."""
+    window: deque = deque()
+    with RowWorkers(nlp, jobs) as workers:
+        for texts in chunks:
+            window.append(workers.submit(texts))
+            if len(window) > 2 * jobs:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+
+WORKER_CHUNK = 500  # documents a worker process handles at a time
+
+
+def prepare(docs: list[LabelledDoc], nlp, *, jobs: int = 1, progress=None) -> Prepared:
+    """Rows for every document, the spaCy pass in ``jobs`` processes. ``progress`` is called
+    with the number of documents done."""
+    chunks = (docs[i:i + WORKER_CHUNK] for i in range(0, len(docs), WORKER_CHUNK))
+    doc_parts, ctx_parts, ctx_doc, families = [], [], [], []
+    names: dict[int, str] = {}
+    done = 0
+    for part in map_rows(([d.text for d in chunk] for chunk in chunks), nlp, jobs=jobs):
+        doc_parts.append(part.doc_rows)
+        ctx_parts.append(part.ctx_rows)
+        ctx_doc.append(part.ctx_doc + done)
+        families.extend(part.families)
+        names.update(part.names)
+        done += len(part.families)
+        if progress is not None:
+            progress(done)
     return Prepared(ids=[d.id for d in docs], labels=np.array([d.label for d in docs], dtype=object),
                     doc_rows=KeyRows.concat(doc_parts), families=families,
                     ctx_rows=KeyRows.concat(ctx_parts),

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, bundle_corpus, corpus_sha256, pack_corpus,
-                                      read_corpora, text_key)
+from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, check_classes,
+                                      corpus_sha256, iter_corpora, pack_corpus, read_corpora, text_key)
 from dualuse.model.pipeline import build_pipeline
 
-from .evaluate import evaluate_predictions
+from .evaluate import binary_metrics, evaluate_predictions
 from .fit import choose_thresholds, fit_models, military_probs
 from .package import package
 from .prepare import prepare_cached
+from .stream import LARGE_CORPUS
 
 MIN_PER_CLASS = 10
 
@@ -33,37 +35,57 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
           extra_terms=None, weights: dict | None = None, base_weight: float | None = None,
-          cache=None, progress=None) -> dict:
+          cache=None, progress=None, jobs: int = 1, out_of_core: bool | None = None) -> dict:
     """Fit a bundle on ``paths``. With ``rehearse``, the training corpus of the ``base`` bundle
     (the shipped one when None) is mixed back in and its taxonomy is the starting point, so the
     new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy.
     ``weights`` maps corpus paths to per-document weights; the base corpus's documents weigh
     ``base_weight``, by default as much in total as the new documents (never less than 1 each).
+
+    The spaCy pass runs in ``jobs`` processes. ``out_of_core`` streams the corpus instead of
+    holding it (``stream``); None chooses it when the corpus has more than ``LARGE_CORPUS``
+    documents. ``progress(done, total)`` is called as documents go through the pipeline.
     """
     out = Path(out)
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
-    docs = read_corpora(paths, hub=hub, weights=weights, **(fields or {}))
     sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
+    base_docs: list = []
     if rehearse:
-        import dataclasses
-
         base_path, base_docs, base_terms = base_bundle(base)
-        seen = {text_key(d.text) for d in docs}
-        base_docs = [d for d in base_docs if text_key(d.text) not in seen]
-        weight = base_weight if base_weight is not None else max(1.0, len(docs) / max(len(base_docs), 1))
-        docs += [dataclasses.replace(d, weight=weight) for d in base_docs]
-        sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
         taxonomy = taxonomy or base_terms
     if extra_terms is not None:
         from dualuse.model.taxonomy import default_taxonomy
 
         taxonomy = (taxonomy or default_taxonomy()).merged(extra_terms)
+
+    def new_docs():
+        return iter_corpora(paths, hub=hub, weights=weights, **(fields or {}))
+
+    docs = None
+    if not out_of_core:
+        docs = list(new_docs() if out_of_core is False else islice(new_docs(), LARGE_CORPUS + 1))
+        if len(docs) > LARGE_CORPUS and out_of_core is None:
+            docs = None  # large: stream it instead
+    common = dict(name=name, version=version, force=force, seed=seed, held_out=held_out,
+                  review_cost=review_cost, progress=progress)
+    if docs is None:
+        return _train_streaming(new_docs, base_docs, base_weight, sources, taxonomy, out, cache=cache, jobs=jobs,
+                                base_name=base_path.name if rehearse else None, **common)
+    if rehearse:
+        import dataclasses
+
+        seen = {text_key(d.text) for d in docs}
+        base_docs = [d for d in base_docs if text_key(d.text) not in seen]
+        weight = base_weight if base_weight is not None else max(1.0, len(docs) / max(len(base_docs), 1))
+        docs += [dataclasses.replace(d, weight=weight) for d in base_docs]
+        sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
-    if min(counts.values()) < MIN_PER_CLASS:
-        raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
+    _check_counts(counts)
     nlp = build_pipeline(taxonomy)
-    prepared = prepare_cached(docs, nlp, cache, progress=progress)
+    total = len(docs)
+    prepared = prepare_cached(docs, nlp, cache, jobs=jobs,
+                              progress=None if progress is None else (lambda done: progress(done, total)))
 
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
@@ -75,18 +97,99 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     thresholds = choose_thresholds(y_held, probs, review_cost=review_cost)
     report = evaluate_predictions(held.labels, probs, held.families, thresholds)
     if len(held.ctx_rows):
-        from .evaluate import binary_metrics
         ctx_probs = military_probs(models["context"], held.ctx_rows)
         report["mentions"] = binary_metrics(held.ctx_labels == "military", ctx_probs)
     report["split"] = {"fit": len(train_idx), "held_out": len(test_idx), "seed": seed}
     report["C"] = models["document"]["C"]
-
     corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts, "sources": sources}
+    return _write(nlp, models, thresholds, report, corpus, out, pack_corpus(docs), name=name, version=version,
+                  force=force)
+
+
+def _check_counts(counts: dict) -> None:
+    check_classes(counts)
+    if min(counts.values()) < MIN_PER_CLASS:
+        raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
+
+
+def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, version, force) -> dict:
     card = model_card(name=name, version=version, corpus=corpus, report=report, thresholds=thresholds)
     manifest = package(nlp, models, thresholds, out, name=name, version=version, corpus=corpus,
-                       metrics=report, force=force,
-                       extra_files={"model_card.md": card, TRAINING_CORPUS: pack_corpus(docs)})
+                       metrics=report, force=force, extra_files={"model_card.md": card, TRAINING_CORPUS: packed})
     return {"report": report, "manifest": manifest, "out": str(out)}
+
+
+def _train_streaming(new_docs, base_docs: list, base_weight, sources: list, taxonomy, out: Path, *, name, version,
+                     force, seed, held_out, review_cost, progress, cache, jobs, base_name) -> dict:
+    """Out-of-core training (``stream``): one pass to validate and count, one through the
+    pipeline to chunk files on disk, then the learners over the chunks."""
+    import os
+    import tempfile
+
+    from .stream import WorkFolder
+
+    with WorkFolder(cache) as folder:
+        fd, packed = tempfile.mkstemp(prefix="corpus-", suffix=".jsonl.gz.part", dir=folder)
+        os.close(fd)
+        try:
+            return _stream_in(folder, Path(packed), new_docs, base_docs, base_weight, sources, taxonomy, out,
+                              name=name, version=version, force=force, seed=seed, held_out=held_out,
+                              review_cost=review_cost, progress=progress, jobs=jobs, base_name=base_name)
+        finally:
+            Path(packed).unlink(missing_ok=True)
+
+
+def _stream_in(folder: Path, packed: Path, new_docs, base_docs, base_weight, sources, taxonomy, out, *, name,
+               version, force, seed, held_out, review_cost, progress, jobs, base_name) -> dict:
+    import dataclasses
+
+    from .stream import extract, learn
+
+    # Pass 0: every line checked and counted before any long work.
+    counts = {"civilian": 0, "military": 0}
+    base_left = {text_key(d.text): d for d in base_docs}
+    for d in new_docs():
+        counts[d.label] += 1
+        if base_left:
+            base_left.pop(text_key(d.text), None)
+    n_new = sum(counts.values())
+    weight = base_weight if base_weight is not None else max(1.0, n_new / max(len(base_left), 1))
+    base_kept = [dataclasses.replace(d, weight=weight) for d in base_left.values()]
+    for d in base_kept:
+        counts[d.label] += 1
+    if base_name is not None:
+        sources.append(f"rehearsal:{base_name} ({len(base_kept)} documents)")
+    _check_counts(counts)
+    nlp = build_pipeline(taxonomy)
+    total = sum(counts.values())
+    # Pass 1: the pipeline, while this process also packs the corpus for the bundle and hashes it.
+    scan = CorpusScan(pack_to=packed)
+    try:
+        extracted = extract((scan.add(d) for d in chain(new_docs(), base_kept)), nlp, folder, seed=seed,
+                            held_out=held_out, jobs=jobs,
+                            progress=None if progress is None else (lambda done: progress(done, total)))
+    finally:
+        scan.close()
+    models, evaluation = learn(extracted, seed=seed, held_out=held_out)
+    ev = evaluation["document"]
+    if len(ev["military"]) < 2 or len(set(ev["military"].tolist())) < 2:
+        raise CorpusError("too few held-out documents of each label to choose thresholds; "
+                          "give more documents or a larger --held-out")
+    thresholds = choose_thresholds(ev["military"], ev["probs"], review_cost=review_cost)
+    labels = np.where(ev["military"], "military", "civilian").astype(object)
+    report = evaluate_predictions(labels, ev["probs"], ev["families"], thresholds)
+    ctx = evaluation["context"]
+    if len(ctx["military"]):
+        report["mentions"] = binary_metrics(ctx["military"], ctx["probs"])
+    held_docs = len(ev["military"])
+    cal_docs = evaluation["document"]["calibration_rows"]
+    report["split"] = {"fit": total - held_docs - cal_docs, "held_out": held_docs, "calibration": cal_docs,
+                       "seed": seed, "out_of_core": True}
+    report["C"] = None
+    report["alpha"] = models["document"]["alpha"]
+    corpus = {"sha256": scan.sha256, "documents": total, "labels": counts, "sources": sources}
+    return _write(nlp, models, thresholds, report, corpus, out, packed,
+                  name=name, version=version, force=force)
 
 
 def evaluate(paths: list, model: Path | None = None, *, fields: dict | None = None, hub: tuple = (),

@@ -1,0 +1,151 @@
+"""Out-of-core training: the corpus streamed through chunk files and SGD learners."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from corpus_factory import make_docs, write_jsonl
+from dualuse.cli.main import app
+from dualuse.corpora.labelled import CorpusError, read_corpora
+from dualuse.model import load
+from dualuse.model.features import HashedVocabulary, KeyRows
+from dualuse.model.pipeline import build_pipeline
+from dualuse.training import stream
+from dualuse.training.prepare import prepare
+from dualuse.training.train import evaluate, train
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ooc")
+    # Military documents first, civilian after: chunks of one class only, as a folder-per-label
+    # corpus gives; the learners must still see both classes mixed.
+    return write_jsonl(root / "train.jsonl", make_docs(150, seed=40)), write_jsonl(root / "test.jsonl",
+                                                                                   make_docs(40, seed=41))
+
+
+@pytest.fixture(scope="module")
+def ooc_bundle(corpora, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ooc-bundle") / "b"
+    mp = pytest.MonkeyPatch()
+    mp.setattr(stream, "CHUNK_DOCS", 40)
+    try:
+        result = train([corpora[0]], out, name="ooc", out_of_core=True, cache=out.parent / "cache")
+    finally:
+        mp.undo()
+    return out, result
+
+
+def test_out_of_core_bundle_scores_unseen_documents(ooc_bundle, corpora):
+    out, result = ooc_bundle
+    split = result["report"]["split"]
+    assert split["out_of_core"] is True and split["fit"] + split["held_out"] + split["calibration"] == 300
+    assert result["report"]["overall"]["roc_auc"] > 0.95
+    report = evaluate([corpora[1]], out)
+    assert report["overall"]["roc_auc"] > 0.95 and report["overall"]["f1"] > 0.85
+    mil, civ = load(out).tag([("m", "The Navy program office requests UAVs for shipboard combat systems."),
+                              ("c", "Hospitals use AI to improve patient diagnosis.")])
+    assert mil["military_prob"] > 0.5 > civ["military_prob"]
+    assert mil["mentions"] and mil["evidence"]
+
+
+def test_out_of_core_bundle_is_hashed_and_numbers_match_sklearn(ooc_bundle, corpora):
+    out, _ = ooc_bundle
+    clf = load(out).nlp.get_pipe("dualuse_classifier")
+    scorer = clf.scorers["document"]
+    assert isinstance(scorer.vocabulary, HashedVocabulary)
+    assert len(scorer.coef) == stream.N_FEATURES
+    models = clf.sklearn_models()  # through skops and the trusted-type list
+    assert type(models["document"]["pipeline"][-1]).__name__ == "SGDClassifier"
+    assert "calibrator" in models["document"]
+    from dualuse.training.fit import sklearn_probs
+
+    nlp = build_pipeline()
+    rows = prepare(read_corpora([corpora[1]]), nlp).doc_rows
+    X = scorer.vocabulary.transform(rows)
+    ours = scorer.military_probs(scorer.weighted(X))
+    np.testing.assert_allclose(ours, sklearn_probs(models["document"], X), atol=1e-6)
+    # Words that drive scores keep their text.
+    assert "navy" in set(scorer.vocabulary.names.tolist())
+
+
+def test_out_of_core_cache_skips_the_pipeline_and_gives_the_same_model(ooc_bundle, corpora, tmp_path, monkeypatch):
+    out, first = ooc_bundle
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 40)
+    from dualuse.training import prepare as prepare_module
+
+    monkeypatch.setattr(prepare_module, "rows_of", lambda *a, **k: pytest.fail("the pipeline ran again"))
+    second = train([corpora[0]], tmp_path / "again", name="ooc", out_of_core=True, cache=out.parent / "cache")
+    a = np.load(out / "dualuse_classifier" / "classifier.npz")
+    b = np.load(tmp_path / "again" / "dualuse_classifier" / "classifier.npz")
+    for key in a.files:
+        np.testing.assert_array_equal(a[key], b[key])
+    assert first["report"]["overall"] == second["report"]["overall"]
+    assert len(list((out.parent / "cache" / "chunks").glob("chunk-*.joblib"))) == 8
+
+
+def test_large_corpus_goes_out_of_core_by_itself(corpora, tmp_path, monkeypatch):
+    import dualuse.training.train as train_module
+
+    monkeypatch.setattr(train_module, "LARGE_CORPUS", 100)
+    result = train([corpora[0]], tmp_path / "auto", rehearse=True)
+    assert result["report"]["split"]["out_of_core"] is True
+    # The base corpus (rehearsal) is streamed in after the new documents and packed with them.
+    manifest = json.loads((tmp_path / "auto" / "manifest.json").read_text())
+    assert any(s.startswith("rehearsal:") for s in manifest["corpus"]["sources"])
+    assert manifest["corpus"]["documents"] > 300
+
+
+def test_bad_line_is_reported_before_the_pipeline_runs(tmp_path, monkeypatch):
+    rows = make_docs(30, seed=42)
+    rows[37]["label"] = "maybe"
+    corpus = write_jsonl(tmp_path / "bad.jsonl", rows)
+    monkeypatch.setattr(stream, "extract", lambda *a, **k: pytest.fail("extraction started"))
+    with pytest.raises(CorpusError, match=r"bad.jsonl:38: unknown label 'maybe'"):
+        train([corpus], tmp_path / "out", out_of_core=True)
+    assert not (tmp_path / "out").exists()
+    one_class = write_jsonl(tmp_path / "one.jsonl", [r for r in make_docs(30, seed=43) if r["label"] == "civilian"])
+    with pytest.raises(CorpusError, match="single class"):
+        train([one_class], tmp_path / "out", out_of_core=True, rehearse=False)
+
+
+def test_worker_processes_give_the_same_rows(corpora):
+    docs = read_corpora([corpora[1]])
+    one = prepare(docs, build_pipeline(), jobs=1)
+    two = prepare(docs, build_pipeline(), jobs=2)
+    for name in ("doc_rows", "ctx_rows"):
+        a, b = getattr(one, name), getattr(two, name)
+        np.testing.assert_array_equal(a.keys, b.keys)
+        np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(one.ctx_doc, two.ctx_doc)
+    assert one.families == two.families and one.names == two.names
+
+
+def test_hashed_vocabulary_spreads_keys_and_counts_repeats():
+    vocab = HashedVocabulary(1 << 10)
+    keys = np.arange(1, 5001, dtype=np.uint64) * np.uint64(0x100000001B3)
+    cols = vocab.columns(keys)
+    assert cols.min() >= 0 and cols.max() < 1 << 10 and len(np.unique(cols)) > 900
+    rows = KeyRows(np.array([keys[0], keys[0], keys[1]], dtype=np.uint64), np.array([0, 3]))
+    X = vocab.transform(rows)
+    assert X.shape == (1, 1 << 10) and X.sum() == 3 and X[0, cols[0]] == 2
+    with pytest.raises(ValueError, match="power of two"):
+        HashedVocabulary(1000)
+
+
+def test_cli_out_of_core_with_jobs(corpora, tmp_path):
+    out = tmp_path / "cli"
+    result = runner.invoke(app, ["train", str(corpora[0]), "--no-base", "--out-of-core", "--jobs", "2",
+                                 "--out", str(out), "--json", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["split"]["out_of_core"] is True and report["overall"]["roc_auc"] > 0.95
+    tagged = runner.invoke(app, ["tag", "--model", str(out), "-"],
+                           input="The warfighter needs drones hardened for contested environments.")
+    assert tagged.exit_code == 0 and json.loads(tagged.stdout)["flag"] in ("military", "review")
