@@ -273,7 +273,7 @@ class CorpusScan:
         self.digest = hashlib.sha256()
         self.counts = dict.fromkeys(LABELS, 0)
         self._raw = open(pack_to, "wb") if pack_to is not None else None
-        self._gz = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, compresslevel=6) if self._raw else None
+        self._gz = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, compresslevel=1) if self._raw else None
 
     def add(self, d: LabelledDoc) -> LabelledDoc:
         _digest_doc(self.digest, d)

@@ -176,8 +176,11 @@ class MilitaryClassifier:
         arrays = {}
         for name in PARTS:
             arrays.update(self.scorers[name].to_arrays(f"{name}_"))
+        # Hashed (out-of-core) models are dense arrays of near-random floats: compressing them
+        # costs seconds and saves little.
+        hashed = any(key.endswith("n_features") for key in arrays)
         with open(path / NUMBERS_FILE, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+            (np.savez if hashed else np.savez_compressed)(fh, **arrays)
         cfg = {"thresholds": self.thresholds, "max_evidence": self.max_evidence,
                "max_drivers": self.max_drivers}
         (path / CFG_FILE).write_text(json.dumps(cfg, indent=1), encoding="utf-8")

@@ -348,10 +348,17 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
     if not defined:
         return spans
     added = []
+    orths = None
+    strings = doc.vocab.strings
     for acronym, (long_form, n) in defined.items():
-        for i in range(len(doc) - n + 1):
-            if doc[i:i + n].text in (acronym, acronym + "s"):
-                added.append(Span(doc, i, i + n, label=long_form.label, span_id=long_form.id))
+        if n == 1:  # the usual case: one token, found by its hash in the token array
+            if orths is None:
+                orths = doc.to_array(ORTH)
+            keys = [strings[form] for form in (acronym, acronym + "s") if form in strings]
+            starts = np.flatnonzero(np.isin(orths, np.array(keys, dtype=orths.dtype))).tolist()
+        else:
+            starts = [i for i in range(len(doc) - n + 1) if doc[i:i + n].text in (acronym, acronym + "s")]
+        added.extend(Span(doc, i, i + n, label=long_form.label, span_id=long_form.id) for i in starts)
     covered = {t for s in added for t in range(s.start, s.end)}
     kept = [s for s in spans if not covered.intersection(range(s.start, s.end))]
     return filter_spans(kept + added)

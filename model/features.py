@@ -308,7 +308,9 @@ class HashedVocabulary:
             raise ValueError(f"n_features must be a power of two, not {n_features}")
         self.n_features = int(n_features)
         self.name_cols = np.zeros(0, np.int64) if name_cols is None else np.asarray(name_cols, dtype=np.int64)
-        self.name_texts = np.zeros(0, str) if name_texts is None else np.asarray(name_texts, dtype=str)
+        self.name_texts = np.zeros(0, object) if name_texts is None else np.asarray(name_texts, dtype=object)
+        if len(self.name_cols) != len(self.name_texts):
+            raise ValueError("name_cols and name_texts differ in length")
         self.keys = _EMPTY  # no key list: every key has a column
 
     def __len__(self) -> int:
@@ -331,7 +333,7 @@ class HashedVocabulary:
         return names
 
     def to_state(self) -> dict:
-        return {"n_features": self.n_features, "name_cols": self.name_cols, "names": self.name_texts}
+        return {"n_features": self.n_features, "name_cols": self.name_cols, "names": np.asarray(self.name_texts, dtype=str)}
 
 
 def vocabulary_from_state(state: dict):

@@ -53,8 +53,10 @@ class LinearScorer:
     def to_arrays(self, prefix: str) -> dict:
         vocab = self.vocabulary
         if isinstance(vocab, HashedVocabulary):
+            # One string of words joined by newlines: an array of strings takes the longest one's
+            # width for every entry.
             arrays = {f"{prefix}n_features": np.array([vocab.n_features]), f"{prefix}name_cols": vocab.name_cols,
-                      f"{prefix}names": vocab.name_texts}
+                      f"{prefix}names": np.array(["\n".join(vocab.name_texts.tolist())])}
         else:
             arrays = {f"{prefix}keys": vocab.keys, f"{prefix}names": vocab.names}
         return {**arrays, f"{prefix}idf": self.idf, f"{prefix}coef": self.coef,
@@ -65,8 +67,9 @@ class LinearScorer:
     def from_arrays(cls, arrays, prefix: str) -> "LinearScorer":
         intercept, a, b, sublinear, second = arrays[f"{prefix}scalars"].tolist()
         if f"{prefix}n_features" in arrays:
+            joined = str(arrays[f"{prefix}names"][0])
             vocabulary = HashedVocabulary(int(arrays[f"{prefix}n_features"][0]), arrays[f"{prefix}name_cols"],
-                                          arrays[f"{prefix}names"])
+                                          np.array(joined.split("\n") if joined else [], dtype=object))
         else:
             vocabulary = KeyVocabulary(arrays[f"{prefix}keys"].astype(np.uint64), arrays[f"{prefix}names"])
         return cls(vocabulary, arrays[f"{prefix}idf"].astype(np.float64), bool(sublinear),

@@ -35,7 +35,7 @@ class UnsafeModelError(ValueError):
 def dump(obj, path: Path) -> None:
     import skops.io as sio
 
-    path.write_bytes(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=3))
+    path.write_bytes(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=1))
     unknown = types_in(path) - TRUSTED_TYPES
     if unknown:
         path.unlink()

@@ -40,7 +40,7 @@ from dualuse.model.features import HashedVocabulary, KeyRows
 
 from .prepare import FEATURES_VERSION, WORKER_CHUNK, RowWorkers
 
-N_FEATURES = 1 << 20
+N_FEATURES = 1 << 19
 CHUNK_DOCS = 2000
 ALPHAS = (1e-6, 4e-6, 1.6e-5)
 EPOCHS = 3
@@ -322,12 +322,13 @@ def _finished(sgd):
 
 
 def _named_vocabulary(names: dict, coef: np.ndarray) -> HashedVocabulary:
-    """The hashed vocabulary, with the text of the ``MAX_NAMED`` word columns that weigh most."""
-    cols = np.fromiter(names, dtype=np.int64, count=len(names))
+    """The hashed vocabulary, with the text of the ``MAX_NAMED`` word columns that weigh most
+    (words of letters only: the others never explain a score)."""
+    cols = np.array([c for c, text in names.items() if text.isalpha()], dtype=np.int64)
     if len(cols) > MAX_NAMED:
         cols = cols[np.argsort(-np.abs(coef[cols]), kind="stable")[:MAX_NAMED]]
     cols = np.sort(cols)
-    return HashedVocabulary(N_FEATURES, cols, np.array([names[c] for c in cols.tolist()], dtype=str))
+    return HashedVocabulary(N_FEATURES, cols, np.array([names[c] for c in cols.tolist()], dtype=object))
 
 
 class WorkFolder:
