@@ -42,3 +42,25 @@ def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - start
+
+
+def write_labelled(rows, path: Path, copies: int = 1) -> Path:
+    """Labelled rows as a JSONL corpus (id, text, label); copies after the first get distinct texts."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for c in range(copies):
+            for r in rows:
+                text = r["text"] if c == 0 else f"{r['text']} (copy {c})"
+                row_id = r["id"] if copies == 1 else f"{r['id']}-{c}"
+                fh.write(json.dumps({"id": row_id, "text": text, "label": r["label"]}) + "\n")
+    return path
+
+
+def timed_process(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MiB (of the largest single process), stdout of a command."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    return time.perf_counter() - start, int(proc.stderr.strip().splitlines()[-1]) / 1024, proc.stdout

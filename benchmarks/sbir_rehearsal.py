@@ -6,19 +6,14 @@
 2. Forgetting: the shipped bundle and the retrained one on the team corpus's held-out split
    (the same 20% the shipped bundle held out; the rehearsal uses only the other 80%, weighted
    as `dualuse train --base` weighs a base corpus: as much in total as the new documents).
-3. Training time and peak memory on all labelled SBIR abstracts: `dualuse train --no-base`
-   against TF-IDF + logistic regression on the same texts, each in its own process.
+(Training time and memory: ``training_scale.py``.)
 
     python benchmarks/sbir_rehearsal.py
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -30,33 +25,7 @@ from dualuse.corpora.labelled import read_corpora, seed_corpus_paths
 from dualuse.training.evaluate import binary_metrics
 from dualuse.training.train import evaluate_docs, train
 
-from common import SBIR, read_jsonl_gz
-
-BASELINE = """
-import json, sys, time
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-rows = [json.loads(line) for line in open(sys.argv[1])]
-start = time.perf_counter()
-X = TfidfVectorizer().fit_transform([r["text"] for r in rows])
-LogisticRegression(max_iter=1000).fit(X, [r["label"] == "military" for r in rows])
-print(time.perf_counter() - start)
-"""
-
-
-def write(rows, path: Path) -> Path:
-    with open(path, "w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps({"id": r["id"], "text": r["text"], "label": r["label"]}) + "\n")
-    return path
-
-
-def timed_process(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB, stdout."""
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, int(proc.stderr.strip().splitlines()[-1]) / 1024, proc.stdout
-
+from common import SBIR, read_jsonl_gz, write_labelled as write
 
 def main() -> None:
     rows = [r for r in read_jsonl_gz(SBIR) if r["label"] in ("military", "civilian")]
@@ -88,11 +57,6 @@ def main() -> None:
     forget_base = evaluate_docs(team_held, None)["overall"]
     forget_new = evaluate_docs(team_held, work / "retrained")["overall"]
 
-    all_sbir = write(rows, work / "sbir_all.jsonl")
-    ours_s, ours_mb, _ = timed_process([sys.executable, "-m", "dualuse.cli.main", "train", str(all_sbir),
-                                        "--no-base", "--out", str(work / "all"), "--force"])
-    base_s, base_mb, base_fit = timed_process([sys.executable, "-c", BASELINE, str(all_sbir)])
-
     print(f"SBIR: train 2008-2011 ({len(fit)}), test 2012-2013 ({len(test)}); team held-out {len(team_held)}\n")
     print("| on SBIR 2012-2013 | ROC AUC | F1 (military) | precision | recall | ECE |\n|---|---|---|---|---|---|")
     for name, m in (("retrained from the shipped bundle (SBIR 2008-2011 + team corpus)", ours),
@@ -103,13 +67,6 @@ def main() -> None:
     print(f"| shipped bundle | {forget_base['f1']:.4f} | {forget_base['roc_auc']:.4f} |")
     print(f"| retrained | {forget_new['f1']:.4f} | {forget_new['roc_auc']:.4f} |")
     print(f"F1 change: {forget_new['f1'] - forget_base['f1']:+.4f}")
-    print(f"\ntraining on all {len(rows)} labelled SBIR abstracts, each in its own process:")
-    print("| run | wall seconds | peak RSS MiB |\n|---|---|---|")
-    print(f"| dualuse train --no-base (reading, spaCy pipeline, C search, calibration, held-out, bundle) | "
-          f"{ours_s:.1f} | {ours_mb:,.0f} |")
-    print(f"| TfidfVectorizer + LogisticRegression (process; fit alone {float(base_fit):.1f} s) | {base_s:.1f} | "
-          f"{base_mb:,.0f} |")
-    print(f"time ratio {ours_s / base_s:.1f}x (wall, both including Python start-up)")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 
 from dualuse.training.evaluate import binary_metrics
 
-from common import SBIR, read_jsonl_gz
+from common import SBIR, read_jsonl_gz, timed_process, write_labelled as write
 
 BASELINE = """
 import json, sys, time
@@ -38,24 +36,6 @@ X = TfidfVectorizer().fit_transform([r["text"] for r in rows])
 LogisticRegression(max_iter=1000).fit(X, [r["label"] == "military" for r in rows])
 print(time.perf_counter() - start)
 """
-
-
-def write(rows, path: Path, copies: int = 1) -> Path:
-    with open(path, "w", encoding="utf-8") as fh:
-        for c in range(copies):
-            for r in rows:
-                text = r["text"] if c == 0 else f"{r['text']} (copy {c})"
-                fh.write(json.dumps({"id": f"{r['id']}-{c}", "text": text, "label": r["label"]}) + "\n")
-    return path
-
-
-def timed_process(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB (the largest single process), stdout."""
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
-    return time.perf_counter() - start, int(proc.stderr.strip().splitlines()[-1]) / 1024, proc.stdout
 
 
 def dualuse(*args: str) -> list[str]:

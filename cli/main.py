@@ -261,26 +261,28 @@ def train(
 
 
 class _TrainingProgress:
-    """A progress bar for the spaCy pass over the corpus (documents, rate, time left) on a
+    """Progress bars for the long stages of training (documents through the spaCy pipeline;
+    out of core, passes of the learners over the chunks), with rate and time left, on a
     terminal; nothing otherwise."""
 
     def __init__(self) -> None:
         self._bar = None
-        self._task = None
+        self._tasks: dict = {}
 
-    def __call__(self, done: int, total: int | None = None) -> None:
+    def __call__(self, done: int, total: int | None = None, stage: str = "pipeline") -> None:
         if not sys.stderr.isatty():
             return
         if self._bar is None:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self._bar = Progress(TextColumn("dualuse train: pipeline"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("docs"), TimeRemainingColumn(), console=Console(stderr=True),
-                                 transient=True)
+            self._bar = Progress(TextColumn("dualuse train: {task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
-            self._task = self._bar.add_task("pipeline", total=total)
-        self._bar.update(self._task, completed=done, total=total)
+        if stage not in self._tasks:
+            label = {"pipeline": "documents through the pipeline", "learning": "learning over chunks"}.get(stage, stage)
+            self._tasks[stage] = self._bar.add_task(label, total=total)
+        self._bar.update(self._tasks[stage], completed=done, total=total)
 
     def stop(self) -> None:
         if self._bar is not None:

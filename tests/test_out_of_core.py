@@ -149,3 +149,13 @@ def test_cli_out_of_core_with_jobs(corpora, tmp_path):
     tagged = runner.invoke(app, ["tag", "--model", str(out), "-"],
                            input="The warfighter needs drones hardened for contested environments.")
     assert tagged.exit_code == 0 and json.loads(tagged.stdout)["flag"] in ("military", "review")
+
+
+def test_progress_reports_both_stages_to_their_totals(corpora, tmp_path, monkeypatch):
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 100)
+    seen: dict = {}
+    train([corpora[0]], tmp_path / "p", out_of_core=True,
+          progress=lambda done, total, stage="pipeline": seen.setdefault(stage, []).append((done, total)))
+    assert seen["pipeline"][-1] == (300, 300) and [d for d, _ in seen["pipeline"]] == [100, 200, 300]
+    steps = -(-3 // stream.BUFFER_CHUNKS) * stream.EPOCHS
+    assert seen["learning"][-1] == (steps, steps)

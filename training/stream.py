@@ -219,7 +219,7 @@ def _rows(chunk: Chunk, part_name: str, parts: np.ndarray, which: int, with_docs
 
 
 def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | None = None, min_context_rows: int = 10,
-          progress: Callable[[int], None] | None = None) -> tuple[dict, dict]:
+          progress: Callable[[int, int], None] | None = None) -> tuple[dict, dict]:
     """Pass 2 and 3: the calibrated models ({"document": part, "context": part}, as ``fit_models``
     returns) and, per model, the evaluation part's labels, probabilities and families."""
     import joblib
@@ -242,7 +242,9 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
                 for p in PARTS}
     classes = np.array(["civilian", "military"], dtype=object)
     steps = 0
-    for epoch in range(EPOCHS if epochs is None else epochs):
+    n_epochs = EPOCHS if epochs is None else epochs
+    total_steps = n_epochs * -(-len(extracted.files) // BUFFER_CHUNKS)
+    for epoch in range(n_epochs):
         order = rng.permutation(len(extracted.files))
         for start in range(0, len(order), BUFFER_CHUNKS):
             loaded = [joblib.load(extracted.files[i]) for i in order[start:start + BUFFER_CHUNKS]]
@@ -259,7 +261,7 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
                     learner.partial_fit(X, y, classes=classes, sample_weight=w)
             steps += 1
             if progress is not None:
-                progress(steps)
+                progress(steps, total_steps)
 
     # Decision values of the calibration and evaluation parts, a few numbers per document.
     held = {p: {CALIBRATE: ([], [], []), EVALUATE: ([], [], [])} for p in PARTS}

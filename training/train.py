@@ -44,7 +44,8 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
 
     The spaCy pass runs in ``jobs`` processes. ``out_of_core`` streams the corpus instead of
     holding it (``stream``); None chooses it when the corpus has more than ``LARGE_CORPUS``
-    documents. ``progress(done, total)`` is called as documents go through the pipeline.
+    documents. ``progress(done, total, stage)`` is called as documents go through the pipeline
+    ("pipeline") and, out of core, as the learners go through the chunks ("learning").
     """
     out = Path(out)
     if out.exists() and not force:
@@ -170,7 +171,8 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_docs, base_weight, sou
                             progress=None if progress is None else (lambda done: progress(done, total)))
     finally:
         scan.close()
-    models, evaluation = learn(extracted, seed=seed, held_out=held_out)
+    models, evaluation = learn(extracted, seed=seed, held_out=held_out,
+                               progress=None if progress is None else (lambda d, t: progress(d, t, "learning")))
     ev = evaluation["document"]
     if len(ev["military"]) < 2 or len(set(ev["military"].tolist())) < 2:
         raise CorpusError("too few held-out documents of each label to choose thresholds; "
