@@ -266,8 +266,20 @@ class KeyVocabulary:
             names: dict | None = None) -> "KeyVocabulary":
         if not len(rows):
             raise ValueError("no rows to fit a vocabulary on")
-        pairs = np.unique(np.stack([rows.row_ids().astype(np.uint64), rows.keys]), axis=1)
-        keys, df = np.unique(pairs[1], return_counts=True)
+        # Document frequency: distinct (row, key) pairs, each coded as one integer (a 2-column
+        # np.unique is many times slower).
+        if not len(rows.keys):
+            return cls(_EMPTY, np.zeros(0, dtype=str))
+        # np.unique's hashing path is slower than sorting here.
+        order = np.argsort(rows.keys)
+        ordered = rows.keys[order]
+        starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+        keys = ordered[starts]
+        inverse = np.empty(len(order), dtype=np.int64)
+        inverse[order] = np.cumsum(starts) - 1
+        pairs = np.sort(rows.row_ids().astype(np.int64) * len(keys) + inverse)
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+        df = np.bincount(pairs % len(keys), minlength=len(keys))
         keep = df >= min_df
         keys, df = keys[keep], df[keep]
         if len(keys) > max_features:

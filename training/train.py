@@ -91,7 +91,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
     fit_part, held = prepared.subset(np.sort(train_idx)), prepared.subset(np.sort(test_idx))
-    models = fit_models(fit_part, seed=seed)
+    models = fit_models(fit_part, seed=seed, n_jobs=jobs)
 
     probs = military_probs(models["document"], held.doc_rows)
     y_held = held.labels == "military"
