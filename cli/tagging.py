@@ -39,6 +39,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     from dualuse.corpora.readers import ReadOptions, iter_units, load_unit
 
     options = options or ReadOptions()
+    inputs = [str(i) for i in inputs]
     units = _skip_done(iter_units(inputs, options, stdin), list(done_ids))
     if jobs > 1:
         from dualuse.model.bundle import verify_bundle
@@ -46,8 +47,11 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
         from dualuse.model.taxonomy import packaged
 
         manifest = verify_bundle(packaged("default") if model is None else model)
+        # Files go to the workers 128 at a time; a stream on stdin in smaller pieces, so that
+        # records of a slow feed do not wait for many more lines.
+        chunk_size = 16 if "-" in inputs else 128
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
-                                      batch_size=batch_size, with_text=with_text, encode=encode,
+                                      batch_size=batch_size, chunk_size=chunk_size, with_text=with_text, encode=encode,
                                       model_name=f"{manifest.get('name')} {manifest.get('version')}")
     from dualuse.model import load
 

@@ -56,7 +56,9 @@ def _init_worker(model, thresholds, batch_size, options) -> None:
 
 def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:
     """Read and tag one chunk in a worker. With ``encode`` each record also carries its JSON
-    line (``_json``), so that the parent process only writes."""
+    line (``_json``), so that the parent process only writes; without ``with_text`` the
+    record sent back is then only that line and what the parent counts (id, flag, error),
+    which spares the parent unpickling every mention a second time."""
     import json
 
     from dualuse.corpora.readers import load_unit
@@ -65,6 +67,9 @@ def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:
     documents = [load_unit(u, options) for u in units]
     records = list(tag_partition(documents, _WORKER["model"], batch_size=_WORKER["batch_size"],
                                  thresholds=_WORKER["thresholds"]))
+    if encode and not with_text:
+        return [{"_json": json.dumps(r, ensure_ascii=False), "id": r["id"], "flag": r.get("flag"),
+                 "error": r.get("error")} for r in records]
     for record, document in zip(records, documents):
         if encode:
             record["_json"] = json.dumps(record, ensure_ascii=False)
