@@ -250,6 +250,17 @@ def bundle_corpus(bundle: Path) -> list[LabelledDoc]:
             for r in rows]
 
 
+def bundle_text_keys(bundle: Path) -> set:
+    """``text_key`` of every document of a bundle's training corpus, read as a stream."""
+    import gzip
+
+    path = Path(bundle) / TRAINING_CORPUS
+    if not path.exists():
+        raise CorpusError(f"{bundle}: the bundle keeps no training corpus ({TRAINING_CORPUS})")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return {text_key(json.loads(line)["text"]) for line in fh}
+
+
 def corpus_sha256(docs: Iterable[LabelledDoc]) -> str:
     digest = hashlib.sha256()
     for d in docs:

@@ -174,3 +174,16 @@ def test_training_cache_skips_the_spacy_pass_the_second_time(tmp_path, monkeypat
     first = json.loads((tmp_path / "a" / "manifest.json").read_text())["metrics"]["overall"]
     second = json.loads((tmp_path / "b" / "manifest.json").read_text())["metrics"]["overall"]
     assert first == second
+
+
+def test_evaluate_streams_and_takes_a_single_class(two_bundles, tmp_path):
+    from dualuse.training.train import evaluate
+
+    only_military = write_jsonl(tmp_path / "m.jsonl", [r for r in make_docs(10, seed=60) if r["label"] == "military"])
+    report = evaluate([only_military], two_bundles / "old")
+    assert report["overall"]["n"] == 10 and report["overall"]["military"] == 10
+    assert report["overall"]["roc_auc"] is None and report["overall"]["recall"] > 0.5
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(CorpusError, match="empty"):
+        evaluate([empty], two_bundles / "old")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from itertools import chain, islice
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 
 from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, check_classes,
-                                      corpus_sha256, iter_corpora, pack_corpus, read_corpora, text_key)
+                                      bundle_text_keys, corpus_sha256, iter_corpora, pack_corpus, text_key)
 from dualuse.model.pipeline import build_pipeline
 
 from .evaluate import binary_metrics, evaluate_predictions
@@ -196,10 +197,11 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_docs, base_weight, sou
 
 def evaluate(paths: list, model: Path | None = None, *, fields: dict | None = None, hub: tuple = (),
              batch_size: int = 64) -> dict:
-    return evaluate_docs(read_corpora(paths, hub=hub, **(fields or {})), model, batch_size=batch_size)
+    """The report of one bundle on labelled corpora, read as a stream (no text is kept)."""
+    return evaluate_docs(iter_corpora(paths, hub=hub, **(fields or {})), model, batch_size=batch_size)
 
 
-def score_docs(docs: list, model: Path | None = None, *, batch_size: int = 64):
+def score_docs(docs: Iterable, model: Path | None = None, *, batch_size: int = 64):
     """(tagger, probabilities, flags, families) of labelled documents under one bundle."""
     from dualuse.model import load
     from dualuse.model.zones import pipe_in_zones
@@ -216,24 +218,38 @@ def score_docs(docs: list, model: Path | None = None, *, batch_size: int = 64):
     return tagger, np.array(probs), list(flags), list(families)
 
 
-def evaluate_docs(docs: list, model: Path | None = None, *, batch_size: int = 64) -> dict:
-    tagger, probs, _, families = score_docs(docs, model, batch_size=batch_size)
-    labels = np.array([d.label for d in docs], dtype=object)
-    report = evaluate_predictions(labels, probs, families, tagger.thresholds)
+def evaluate_docs(docs: Iterable, model: Path | None = None, *, batch_size: int = 64) -> dict:
+    ids, labels, keys = [], [], []
+
+    def remembered():
+        for d in docs:
+            ids.append(d.id)
+            labels.append(d.label)
+            keys.append(text_key(d.text))
+            yield d
+
+    tagger, probs, _, families = score_docs(remembered(), model, batch_size=batch_size)
+    if not ids:
+        raise CorpusError("the corpus is empty")
+    report = evaluate_predictions(np.array(labels, dtype=object), probs, families, tagger.thresholds)
     report["model"] = tagger.model
-    report["leakage"] = leakage(docs, model)
+    report["leakage"] = _leakage(ids, keys, model)
     return report
 
 
 def leakage(docs: list, model: Path | None) -> dict:
     """Evaluation documents that the bundle was trained on (their scores flatter the bundle)."""
+    return _leakage([d.id for d in docs], [text_key(d.text) for d in docs], model)
+
+
+def _leakage(ids: list, keys: list, model: Path | None) -> dict:
     from dualuse.model.taxonomy import packaged
 
     try:
-        trained = {text_key(d.text) for d in bundle_corpus(Path(packaged("default") if model is None else model))}
+        trained = bundle_text_keys(Path(packaged("default") if model is None else model))
     except CorpusError:
         return {"checked": False, "documents": 0, "ids": []}
-    shared = [d.id for d in docs if text_key(d.text) in trained]
+    shared = [i for i, k in zip(ids, keys) if k in trained]
     return {"checked": True, "documents": len(shared), "ids": shared[:100]}
 
 
