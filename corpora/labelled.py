@@ -238,27 +238,30 @@ def pack_corpus(docs: Iterable[LabelledDoc]) -> bytes:
 
 def bundle_corpus(bundle: Path) -> list[LabelledDoc]:
     """The training corpus kept in a bundle; the shipped bundle's is the team's seed corpus."""
-    import gzip
+    return list(iter_bundle_corpus(bundle))
 
+
+def iter_bundle_corpus(bundle: Path) -> Iterator[LabelledDoc]:
+    """``bundle_corpus`` one document at a time (checked for presence before the first)."""
     path = Path(bundle) / TRAINING_CORPUS
     if not path.exists():
         raise CorpusError(f"{bundle}: the bundle keeps no training corpus ({TRAINING_CORPUS}), so it cannot be "
                           "used as --base")
+    return _bundle_rows(bundle, path)
+
+
+def _bundle_rows(bundle: Path, path: Path) -> Iterator[LabelledDoc]:
+    import gzip
+
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    return [LabelledDoc(id=r["id"], text=r["text"], label=r["label"], source=f"{bundle}:{TRAINING_CORPUS}")
-            for r in rows]
+        for line in fh:
+            r = json.loads(line)
+            yield LabelledDoc(id=r["id"], text=r["text"], label=r["label"], source=f"{bundle}:{TRAINING_CORPUS}")
 
 
 def bundle_text_keys(bundle: Path) -> set:
     """``text_key`` of every document of a bundle's training corpus, read as a stream."""
-    import gzip
-
-    path = Path(bundle) / TRAINING_CORPUS
-    if not path.exists():
-        raise CorpusError(f"{bundle}: the bundle keeps no training corpus ({TRAINING_CORPUS})")
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return {text_key(json.loads(line)["text"]) for line in fh}
+    return {text_key(d.text) for d in iter_bundle_corpus(bundle)}
 
 
 def corpus_sha256(docs: Iterable[LabelledDoc]) -> str:

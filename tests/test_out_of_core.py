@@ -100,6 +100,10 @@ def test_large_corpus_goes_out_of_core_by_itself(corpora, tmp_path, monkeypatch)
     manifest = json.loads((tmp_path / "auto" / "manifest.json").read_text())
     assert any(s.startswith("rehearsal:") for s in manifest["corpus"]["sources"])
     assert manifest["corpus"]["documents"] > 300
+    # The same documents, in the same order and with the same weights, as in memory.
+    monkeypatch.setattr(train_module, "LARGE_CORPUS", 10**9)
+    in_memory = train([corpora[0]], tmp_path / "mem", rehearse=True)
+    assert in_memory["manifest"]["corpus"] == manifest["corpus"]
 
 
 def test_bad_line_is_reported_before_the_pipeline_runs(tmp_path, monkeypatch):

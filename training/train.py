@@ -9,8 +9,9 @@ from typing import Iterable
 import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, check_classes,
-                                      bundle_text_keys, corpus_sha256, iter_corpora, pack_corpus, text_key)
+from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, bundle_text_keys,
+                                      check_classes, corpus_sha256, iter_bundle_corpus, iter_corpora, pack_corpus,
+                                      text_key)
 from dualuse.model.pipeline import build_pipeline
 
 from .evaluate import binary_metrics, evaluate_predictions
@@ -22,14 +23,15 @@ from .stream import LARGE_CORPUS
 MIN_PER_CLASS = 10
 
 
-def base_bundle(base) -> tuple[Path, list, object]:
+def base_bundle(base) -> tuple[Path, object]:
     """(path, training corpus, taxonomy) of the bundle that retraining starts from."""
     from dualuse.model.bundle import verify_bundle
     from dualuse.model.taxonomy import packaged, read
 
     path = Path(packaged("default") if base in (None, "default") else base)
     verify_bundle(path)
-    return path, bundle_corpus(path), read(path / "dualuse_tech" / "terms.jsonl")
+    iter_bundle_corpus(path)  # a bundle without its training corpus cannot be a base: say so now
+    return path, read(path / "dualuse_tech" / "terms.jsonl")
 
 
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
@@ -52,9 +54,9 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists; use --force to replace it")
     sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
-    base_docs: list = []
+    base_path = None
     if rehearse:
-        base_path, base_docs, base_terms = base_bundle(base)
+        base_path, base_terms = base_bundle(base)
         taxonomy = taxonomy or base_terms
     if extra_terms is not None:
         from dualuse.model.taxonomy import default_taxonomy
@@ -72,13 +74,13 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     common = dict(name=name, version=version, force=force, seed=seed, held_out=held_out,
                   review_cost=review_cost, progress=progress)
     if docs is None:
-        return _train_streaming(new_docs, base_docs, base_weight, sources, taxonomy, out, cache=cache, jobs=jobs,
-                                base_name=base_path.name if rehearse else None, **common)
+        return _train_streaming(new_docs, base_path, base_weight, sources, taxonomy, out, cache=cache, jobs=jobs,
+                                **common)
     if rehearse:
         import dataclasses
 
         seen = {text_key(d.text) for d in docs}
-        base_docs = [d for d in base_docs if text_key(d.text) not in seen]
+        base_docs = [d for d in bundle_corpus(base_path) if text_key(d.text) not in seen]
         weight = base_weight if base_weight is not None else max(1.0, len(docs) / max(len(base_docs), 1))
         docs += [dataclasses.replace(d, weight=weight) for d in base_docs]
         sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
@@ -121,8 +123,8 @@ def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, versio
     return {"report": report, "manifest": manifest, "out": str(out)}
 
 
-def _train_streaming(new_docs, base_docs: list, base_weight, sources: list, taxonomy, out: Path, *, name, version,
-                     force, seed, held_out, review_cost, progress, cache, jobs, base_name) -> dict:
+def _train_streaming(new_docs, base_path: Path | None, base_weight, sources: list, taxonomy, out: Path, *, name, version,
+                     force, seed, held_out, review_cost, progress, cache, jobs) -> dict:
     """Out-of-core training (``stream``): one pass to validate and count, one through the
     pipeline to chunk files on disk, then the learners over the chunks."""
     import os
@@ -134,40 +136,49 @@ def _train_streaming(new_docs, base_docs: list, base_weight, sources: list, taxo
         fd, packed = tempfile.mkstemp(prefix="corpus-", suffix=".jsonl.gz.part", dir=folder)
         os.close(fd)
         try:
-            return _stream_in(folder, Path(packed), new_docs, base_docs, base_weight, sources, taxonomy, out,
+            return _stream_in(folder, Path(packed), new_docs, base_path, base_weight, sources, taxonomy, out,
                               name=name, version=version, force=force, seed=seed, held_out=held_out,
-                              review_cost=review_cost, progress=progress, jobs=jobs, base_name=base_name)
+                              review_cost=review_cost, progress=progress, jobs=jobs)
         finally:
             Path(packed).unlink(missing_ok=True)
 
 
-def _stream_in(folder: Path, packed: Path, new_docs, base_docs, base_weight, sources, taxonomy, out, *, name,
-               version, force, seed, held_out, review_cost, progress, jobs, base_name) -> dict:
+def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, base_weight, sources, taxonomy, out, *,
+               name, version, force, seed, held_out, review_cost, progress, jobs) -> dict:
     import dataclasses
 
     from .stream import extract, learn
 
-    # Pass 0: every line checked and counted before any long work.
+    # Pass 0: every line checked and counted before any long work. Of the base corpus only the
+    # text keys are held: the documents the new corpora do not already hold.
     counts = {"civilian": 0, "military": 0}
-    base_left = {text_key(d.text): d for d in base_docs}
+    base_left: dict = {}
+    if base_path is not None:
+        for d in iter_bundle_corpus(base_path):
+            base_left.setdefault(text_key(d.text), d.label)
     for d in new_docs():
         counts[d.label] += 1
         if base_left:
             base_left.pop(text_key(d.text), None)
     n_new = sum(counts.values())
     weight = base_weight if base_weight is not None else max(1.0, n_new / max(len(base_left), 1))
-    base_kept = [dataclasses.replace(d, weight=weight) for d in base_left.values()]
-    for d in base_kept:
-        counts[d.label] += 1
-    if base_name is not None:
-        sources.append(f"rehearsal:{base_name} ({len(base_kept)} documents)")
+    for label in base_left.values():
+        counts[label] += 1
+    if base_path is not None:
+        sources.append(f"rehearsal:{base_path.name} ({len(base_left)} documents)")
+
+    def base_kept():
+        for d in iter_bundle_corpus(base_path) if base_path is not None else ():
+            if base_left.pop(text_key(d.text), None) is not None:
+                yield dataclasses.replace(d, weight=weight)
+
     _check_counts(counts)
     nlp = build_pipeline(taxonomy)
     total = sum(counts.values())
     # Pass 1: the pipeline, while this process also packs the corpus for the bundle and hashes it.
     scan = CorpusScan(pack_to=packed)
     try:
-        extracted = extract((scan.add(d) for d in chain(new_docs(), base_kept)), nlp, folder, seed=seed,
+        extracted = extract((scan.add(d) for d in chain(new_docs(), base_kept())), nlp, folder, seed=seed,
                             held_out=held_out, jobs=jobs,
                             progress=None if progress is None else (lambda done: progress(done, total)))
     finally:
