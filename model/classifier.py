@@ -117,7 +117,7 @@ class MilitaryClassifier:
         rows = build_rows([DocArrays.of(d) for d in docs])
         doc_X = doc_scorer.weighted(doc_scorer.vocabulary.transform(rows.documents))
         doc_probs = doc_scorer.military_probs(doc_X)
-        drivers = self._drivers(doc_X, doc_probs)
+        drivers = self._drivers(doc_X, doc_probs, rows.documents)
         ctx_probs = (ctx_scorer.military_probs(ctx_scorer.weighted(ctx_scorer.vocabulary.transform(rows.contexts)))
                      if len(rows.contexts) else np.zeros(0))
         bounds = np.searchsorted(rows.context_doc, np.arange(len(docs) + 1))
@@ -149,13 +149,19 @@ class MilitaryClassifier:
                  "cue_spans": [list(c) for c in sent_cues]}
                 for (start, end), (p, sent_cues) in ranked[: self.max_evidence]]
 
-    def _drivers(self, X, probs: np.ndarray) -> list[list[str]]:
+    def _drivers(self, X, probs: np.ndarray, rows=None) -> list[list[str]]:
         """Per document, the words whose weight times value pushed its score the most."""
         if self._driver_weights is None or self.max_drivers <= 0:
             return [[] for _ in range(X.shape[0])]
         names, coef = self._driver_weights
         X = X.tocsr()
         contrib = X.data * coef[X.indices]
+        vocabulary = self.scorers["document"].vocabulary
+        if rows is not None and hasattr(vocabulary, "named_present"):
+            # Hashed columns are shared: a column's word explains a document only if it is in it.
+            row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)).astype(np.int64)
+            present = np.isin(row_of * vocabulary.n_features + X.indices, vocabulary.named_present(rows))
+            contrib = np.where(present, contrib, 0.0)
         out = []
         for i, prob in enumerate(probs):
             lo, hi = X.indptr[i], X.indptr[i + 1]

@@ -310,19 +310,23 @@ class HashedVocabulary:
     training; scoring treats it like a ``KeyVocabulary``.
 
     ``names`` gives the text of some word columns (those that explain scores); the rest are "".
+    Other keys fall in those columns too, so a name holds for a document only where its own key
+    (``name_keys``) is in the document: ``named_present`` tells.
     """
 
     _MULT = np.uint64(0x9FB21C651E98DF25)
 
-    def __init__(self, n_features: int, name_cols: np.ndarray | None = None, name_texts: np.ndarray | None = None):
+    def __init__(self, n_features: int, name_cols: np.ndarray | None = None, name_texts: np.ndarray | None = None,
+                 name_keys: np.ndarray | None = None):
         self.bits = int(n_features).bit_length() - 1
         if n_features < 2 or 1 << self.bits != n_features:
             raise ValueError(f"n_features must be a power of two, not {n_features}")
         self.n_features = int(n_features)
         self.name_cols = np.zeros(0, np.int64) if name_cols is None else np.asarray(name_cols, dtype=np.int64)
         self.name_texts = np.zeros(0, object) if name_texts is None else np.asarray(name_texts, dtype=object)
-        if len(self.name_cols) != len(self.name_texts):
-            raise ValueError("name_cols and name_texts differ in length")
+        self.name_keys = np.zeros(0, np.uint64) if name_keys is None else np.asarray(name_keys, dtype=np.uint64)
+        if not len(self.name_cols) == len(self.name_texts) == len(self.name_keys):
+            raise ValueError("name_cols, name_texts and name_keys differ in length")
         self.keys = _EMPTY  # no key list: every key has a column
 
     def __len__(self) -> int:
@@ -344,14 +348,23 @@ class HashedVocabulary:
         names[self.name_cols] = self.name_texts
         return names
 
+    def named_present(self, rows: KeyRows) -> np.ndarray:
+        """Codes ``row * n_features + column`` of the named columns whose own word is in the row."""
+        cols = self.columns(rows.keys)
+        key_of = np.zeros(self.n_features, dtype=np.uint64)
+        key_of[self.name_cols] = self.name_keys
+        hit = (key_of[cols] == rows.keys) & (rows.keys != 0)
+        return np.unique(rows.row_ids()[hit].astype(np.int64) * self.n_features + cols[hit])
+
     def to_state(self) -> dict:
-        return {"n_features": self.n_features, "name_cols": self.name_cols, "names": np.asarray(self.name_texts, dtype=str)}
+        return {"n_features": self.n_features, "name_cols": self.name_cols, "name_keys": self.name_keys,
+                "names": np.asarray(self.name_texts, dtype=str)}
 
 
 def vocabulary_from_state(state: dict):
     """A ``KeyVocabulary`` or a ``HashedVocabulary`` from its ``to_state()``."""
     if "n_features" in state:
-        return HashedVocabulary(int(state["n_features"]), state["name_cols"], state["names"])
+        return HashedVocabulary(int(state["n_features"]), state["name_cols"], state["names"], state["name_keys"])
     return KeyVocabulary.from_state(state)
 
 
@@ -397,9 +410,15 @@ class _KeyTable:
         return cols
 
 
+MAX_NAME = 40
+
+
 def word_names(doc: Doc, names: dict) -> None:
-    """Remember the text of each word key of ``doc`` (to explain scores); used while training."""
+    """Remember the text of each word key of ``doc`` that can explain a score, used while
+    training: words of letters only, at most ``MAX_NAME`` long; other keys are remembered as ""
+    (one long token would otherwise widen every entry of the name arrays)."""
     strings = doc.vocab.strings
     for key in np.unique(doc.to_array(LOWER)).tolist():
         if key not in names:
-            names[key] = strings[key]
+            text = strings[key]
+            names[key] = text if len(text) <= MAX_NAME and text.isalpha() else ""

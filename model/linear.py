@@ -55,8 +55,11 @@ class LinearScorer:
         if isinstance(vocab, HashedVocabulary):
             # One string of words joined by newlines: an array of strings takes the longest one's
             # width for every entry.
+            texts = vocab.name_texts.tolist()
+            if any("\n" in t for t in texts):
+                raise ValueError("a word name holds a newline")
             arrays = {f"{prefix}n_features": np.array([vocab.n_features]), f"{prefix}name_cols": vocab.name_cols,
-                      f"{prefix}names": np.array(["\n".join(vocab.name_texts.tolist())])}
+                      f"{prefix}name_keys": vocab.name_keys, f"{prefix}names": np.array(["\n".join(texts)])}
         else:
             arrays = {f"{prefix}keys": vocab.keys, f"{prefix}names": vocab.names}
         return {**arrays, f"{prefix}idf": self.idf, f"{prefix}coef": self.coef,
@@ -69,7 +72,8 @@ class LinearScorer:
         if f"{prefix}n_features" in arrays:
             joined = str(arrays[f"{prefix}names"][0])
             vocabulary = HashedVocabulary(int(arrays[f"{prefix}n_features"][0]), arrays[f"{prefix}name_cols"],
-                                          np.array(joined.split("\n") if joined else [], dtype=object))
+                                          np.array(joined.split("\n") if joined else [], dtype=object),
+                                          arrays[f"{prefix}name_keys"])
         else:
             vocabulary = KeyVocabulary(arrays[f"{prefix}keys"].astype(np.uint64), arrays[f"{prefix}names"])
         return cls(vocabulary, arrays[f"{prefix}idf"].astype(np.float64), bool(sublinear),

@@ -163,3 +163,63 @@ def test_progress_reports_both_stages_to_their_totals(corpora, tmp_path, monkeyp
     assert seen["pipeline"][-1] == (300, 300) and [d for d, _ in seen["pipeline"]] == [100, 200, 300]
     steps = -(-3 // stream.BUFFER_CHUNKS) * stream.EPOCHS
     assert seen["learning"][-1] == (steps, steps)
+
+
+def test_one_long_token_does_not_widen_the_names(tmp_path):
+    from dualuse.training.prepare import rows_of
+
+    junk = "x" * 5000
+    rows = rows_of([f"The Navy radar {junk} works.", f"Hospitals use AI {junk}."], build_pipeline())
+    assert "navy" in rows.names.values() and junk not in rows.names.values()
+    assert max(len(t) for t in rows.names.values()) <= 40
+
+
+def test_too_small_a_held_out_part_is_refused_before_the_pipeline(tmp_path, monkeypatch):
+    corpus = write_jsonl(tmp_path / "small.jsonl", make_docs(12, seed=44))
+    monkeypatch.setattr(stream, "extract", lambda *a, **k: pytest.fail("extraction started"))
+    with pytest.raises(CorpusError, match=r"(calibration|evaluation) part .* --in-memory"):
+        train([corpus], tmp_path / "out", out_of_core=True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_hashed_driver_names_hold_only_where_their_word_is():
+    navy, other = np.uint64(11), np.uint64(12)
+    vocab = HashedVocabulary(2, name_cols=None)
+    col = int(vocab.columns(np.array([navy]))[0])
+    named = HashedVocabulary(2, [col], ["navy"], [navy])
+    # Find a key that falls in the same column as "navy" but is not it.
+    while int(named.columns(np.array([other]))[0]) != col:
+        other += np.uint64(1)
+    rows = KeyRows(np.array([navy, other], dtype=np.uint64), np.array([0, 1, 2]))
+    assert named.named_present(rows).tolist() == [0 * 2 + col]  # row 0 has "navy", row 1 only a neighbour
+
+
+def test_cache_keys_tell_close_weights_apart():
+    from dualuse.corpora.labelled import LabelledDoc
+
+    a = [LabelledDoc("1", "text", "military", weight=1.234567)]
+    b = [LabelledDoc("1", "text", "military", weight=1.2345674)]
+    assert stream._chunk_key(a, b"s") != stream._chunk_key(b, b"s")
+
+
+def test_worker_pool_lets_go_of_the_pipeline():
+    from dualuse.training import prepare as prepare_module
+
+    with prepare_module.RowWorkers(build_pipeline(), jobs=2) as workers:
+        assert workers.submit(["The Navy radar."]).result().families == [frozenset({"sensors_lasers"})]
+    assert prepare_module._POOL_NLP is None
+
+
+def test_rehearsal_keeps_a_base_corpus_with_repeated_texts_as_memory_does(corpora, tmp_path, monkeypatch):
+    import dualuse.training.train as train_module
+
+    rows = make_docs(15, seed=45)
+    base_corpus = write_jsonl(tmp_path / "base.jsonl", rows + rows[:4])
+    train([base_corpus], tmp_path / "base")
+    results = {}
+    for name, large in (("streamed", 100), ("memory", 10**9)):
+        monkeypatch.setattr(train_module, "LARGE_CORPUS", large)
+        results[name] = train([corpora[0]], tmp_path / name, rehearse=True, base=tmp_path / "base")
+    assert results["streamed"]["report"]["split"]["out_of_core"] is True
+    assert results["streamed"]["manifest"]["corpus"]["documents"] == 300 + 34
+    assert results["streamed"]["manifest"]["corpus"] == results["memory"]["manifest"]["corpus"]

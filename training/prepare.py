@@ -65,7 +65,7 @@ def prepare_cached(docs: list[LabelledDoc], nlp, cache: str | Path | None, **kwa
 
     digest = hashlib.sha256()
     for part in (corpus_sha256(docs), FEATURES_VERSION, nlp.get_pipe(TECH).terms.version,
-                 nlp.get_pipe(CUES_KEY).terms.version, ",".join(f"{d.weight:g}" for d in docs)):
+                 nlp.get_pipe(CUES_KEY).terms.version, ",".join(float(d.weight).hex() for d in docs)):
         digest.update(part.encode("utf-8") + b"\0")
     for ruler in (TECH, CUES_KEY):
         digest.update("\n".join(nlp.get_pipe(ruler).terms.to_lines("family" if ruler == TECH else "label"))
@@ -143,9 +143,11 @@ class RowWorkers:
         return self._pool.submit(_rows_in_worker, texts)
 
     def close(self) -> None:
+        global _POOL_NLP
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            _POOL_NLP = None
 
     def __enter__(self) -> "RowWorkers":
         return self

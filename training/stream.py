@@ -23,6 +23,7 @@ with the corpus except a few numbers per held-out document:
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections import deque
@@ -64,18 +65,30 @@ class Chunk:
     doc_hash: np.ndarray   # uint64 per document, from its text: decides its part
     families: np.ndarray   # str per document: its technology families joined by "|"
     name_cols: np.ndarray  # columns that some word falls in ...
-    name_texts: np.ndarray  # ... and the text of that word (plain arrays: the file loads fast)
+    name_keys: np.ndarray  # ... that word's key ...
+    name_texts: np.ndarray  # ... and its text (plain arrays: the file loads fast)
 
     def parts(self, seed: int, held_out: float) -> np.ndarray:
         """FIT / CALIBRATE / EVALUATE for each document."""
         with np.errstate(over="ignore"):
-            mixed = (self.doc_hash + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)) * np.uint64(0xBF58476D1CE4E5B9)
+            mixed = (self.doc_hash + np.uint64(seed) * _GOLDEN) * _MIX
         u = (mixed >> np.uint64(11)).astype(np.float64) / float(1 << 53)
         return np.where(u < held_out / 2, CALIBRATE, np.where(u < held_out, EVALUATE, FIT)).astype(np.int8)
 
 
-def _doc_hash(text: str) -> int:
+_GOLDEN, _MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
+
+
+def doc_hash(text: str) -> int:
     return int(text_key(text)[:16], 16)
+
+
+def part_of(hash_: int, seed: int, held_out: float) -> int:
+    """``Chunk.parts`` for one document: known before the pipeline runs, so that training can
+    check every part has both labels before any long work."""
+    mixed = ((hash_ + seed * int(_GOLDEN)) * int(_MIX)) & 0xFFFFFFFFFFFFFFFF
+    u = (mixed >> 11) / float(1 << 53)
+    return CALIBRATE if u < held_out / 2 else EVALUATE if u < held_out else FIT
 
 
 @dataclass
@@ -84,19 +97,21 @@ class Extracted:
     documents: int
     df: dict = field(default_factory=dict)     # part -> document frequency per column (fit rows)
     rows: dict = field(default_factory=dict)   # part -> fit rows counted
-    context_rows_by_class: dict = field(default_factory=dict)
-    names: dict = field(default_factory=dict)  # column -> word text (first seen)
+    context_rows_by_class: dict = field(default_factory=dict)  # (part, military) -> context rows
+    names: dict = field(default_factory=dict)  # column -> (word key, word text), the first seen
 
 
 def _chunk_key(docs: list[LabelledDoc], salt: bytes) -> str:
     digest = hashlib.sha256(salt)
     for d in docs:
-        digest.update(f"{d.label}\0{d.weight:g}\0".encode("utf-8") + d.text.encode("utf-8") + b"\0\1")
+        digest.update(f"{d.label}\0{float(d.weight).hex()}\0".encode("utf-8") + d.text.encode("utf-8") + b"\0\1")
     return digest.hexdigest()[:32]
 
 
 def _salt(nlp) -> bytes:
-    parts = [FEATURES_VERSION, str(N_FEATURES)]
+    import spacy
+
+    parts = [FEATURES_VERSION, str(N_FEATURES), str(int(HashedVocabulary._MULT)), spacy.__version__]
     for ruler, attr in ((TECH_KEY, "family"), (CUES_KEY, "label")):
         terms = nlp.get_pipe(ruler).terms
         parts += [terms.version, "\n".join(terms.to_lines(attr))]
@@ -114,7 +129,7 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
     out = Extracted(files=[], documents=0)
     df = {p: np.zeros(N_FEATURES, dtype=np.int64) for p in PARTS}
     rows = dict.fromkeys(PARTS, 0)
-    by_class = {True: 0, False: 0}
+    by_class = {(part, mil): 0 for part in (FIT, CALIBRATE, EVALUATE) for mil in (True, False)}
     named = np.zeros(N_FEATURES, dtype=bool)
 
     def chunks() -> Iterator[tuple[list[LabelledDoc], Path]]:
@@ -134,21 +149,24 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
         ctx_present = chunk.ctx[ctx_fit]
         df["context"] += np.bincount(ctx_present.indices, minlength=N_FEATURES)
         rows["context"] += ctx_present.shape[0]
-        mil = chunk.military[chunk.ctx_doc[ctx_fit]]
-        by_class[True] += int(mil.sum())
-        by_class[False] += int((~mil).sum())
+        ctx_part = part[chunk.ctx_doc]
+        ctx_mil = chunk.military[chunk.ctx_doc]
+        for which in (FIT, CALIBRATE, EVALUATE):
+            by_class[which, True] += int((ctx_mil & (ctx_part == which)).sum())
+            by_class[which, False] += int((~ctx_mil & (ctx_part == which)).sum())
 
     def finish(batch: list[LabelledDoc], path: Path, futures: list | None) -> None:
         if futures is None:  # extracted by an earlier run
             chunk = joblib.load(path)
         else:
             chunk = _chunk_from(batch, [f.result() for f in futures], vocab)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # runs sharing a cache never share a file
             joblib.dump(chunk, tmp)
             tmp.replace(path)
         new = ~named[chunk.name_cols]
         named[chunk.name_cols[new]] = True
-        out.names.update(zip(chunk.name_cols[new].tolist(), chunk.name_texts[new].tolist()))
+        out.names.update(zip(chunk.name_cols[new].tolist(),
+                             zip(chunk.name_keys[new].tolist(), chunk.name_texts[new].tolist())))
         account(chunk)
         out.files.append(path)
         out.documents += len(batch)
@@ -176,15 +194,16 @@ def _chunk_from(batch: list[LabelledDoc], pieces: list, vocab: HashedVocabulary)
     ctx_rows = KeyRows.concat([p.ctx_rows for p in pieces])
     offsets = np.cumsum([0] + [len(p.families) for p in pieces[:-1]])
     ctx_doc = np.concatenate([p.ctx_doc + o for p, o in zip(pieces, offsets)]) if pieces else np.zeros(0, np.int64)
-    keys = np.fromiter((k for p in pieces for k in p.names), dtype=np.uint64)
-    texts = np.array([t for p in pieces for t in p.names.values()], dtype=str)
+    named = [(k, t) for p in pieces for k, t in p.names.items() if t]
+    keys = np.array([k for k, _ in named], dtype=np.uint64)
+    texts = np.array([t for _, t in named], dtype=str)
     cols, first = np.unique(vocab.columns(keys), return_index=True)
     return Chunk(doc=vocab.transform(doc_rows), ctx=vocab.transform(ctx_rows), ctx_doc=ctx_doc,
                  military=np.array([d.label == "military" for d in batch]),
                  weights=np.array([d.weight for d in batch], dtype=np.float64),
-                 doc_hash=np.array([_doc_hash(d.text) for d in batch], dtype=np.uint64),
+                 doc_hash=np.array([doc_hash(d.text) for d in batch], dtype=np.uint64),
                  families=np.array(["|".join(sorted(f)) for p in pieces for f in p.families], dtype=str),
-                 name_cols=cols, name_texts=texts[first] if len(texts) else texts)
+                 name_cols=cols, name_keys=keys[first], name_texts=texts[first])
 
 
 # ---------------------------------------------------------------- learning
@@ -230,8 +249,11 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
     from .fit import check_export
 
     rng = np.random.default_rng(seed)
-    # Too few mention contexts of a class: whole documents serve as contexts too (as in memory).
-    with_docs = min(extracted.context_rows_by_class.values()) < min_context_rows
+    # Too few mention contexts of a class to fit on, or none of a class to calibrate on: whole
+    # documents serve as contexts too (as in memory).
+    counts = extracted.context_rows_by_class
+    with_docs = (min(counts[FIT, True], counts[FIT, False]) < min_context_rows
+                 or min(counts[CALIBRATE, True], counts[CALIBRATE, False]) == 0)
     idf = {"document": _idf(extracted.df["document"], extracted.rows["document"])}
     ctx_df, ctx_n = extracted.df["context"], extracted.rows["context"]
     if with_docs:
@@ -264,20 +286,23 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
                 progress(steps, total_steps)
 
     # Decision values of the calibration and evaluation parts, a few numbers per document.
-    held = {p: {CALIBRATE: ([], [], []), EVALUATE: ([], [], [])} for p in PARTS}
+    held = {p: {CALIBRATE: ([], [], [], []), EVALUATE: ([], [], [], [])} for p in PARTS}
     check_rows = {}
     for path in extracted.files:
         chunk = joblib.load(path)
         parts = chunk.parts(seed, held_out)
         for p in PARTS:
             for which in (CALIBRATE, EVALUATE):
-                X, y, _ = _rows(chunk, p, parts, which, with_docs)
+                # Mention metrics come from mention contexts only, never from the documents
+                # that stand in for them.
+                X, y, w = _rows(chunk, p, parts, which, with_docs and which == CALIBRATE)
                 if not len(y):
                     continue
                 Xw = tfidf[p].transform(X)
-                decisions, labels, families = held[p][which]
+                decisions, labels, families, weights = held[p][which]
                 decisions.append(np.stack([lrn.decision_function(Xw) for lrn in learners[p]], axis=1))
                 labels.append(y)
+                weights.append(w)
                 if p == "document":
                     families.extend(frozenset(f.split("|")) - {""} for f in chunk.families[parts == which].tolist())
                 if which == EVALUATE and p not in check_rows:
@@ -293,10 +318,12 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
             raise CorpusError(f"the calibration part of the {p} rows holds a single class; "
                              "give more documents or a larger held-out share")
         names = np.where(labels[CALIBRATE], "military", "civilian")
+        cal_weights = np.concatenate(held[p][CALIBRATE][3])
         best, best_loss, best_cal = 0, np.inf, None
         for i in range(len(ALPHAS)):
-            cal = LogisticRegression(C=1e4).fit(decisions[CALIBRATE][:, [i]], names)
-            loss = log_loss(labels[CALIBRATE], cal.predict_proba(decisions[CALIBRATE][:, [i]])[:, 1])
+            cal = LogisticRegression(C=1e4).fit(decisions[CALIBRATE][:, [i]], names, sample_weight=cal_weights)
+            loss = log_loss(labels[CALIBRATE], cal.predict_proba(decisions[CALIBRATE][:, [i]])[:, 1],
+                            sample_weight=cal_weights, labels=[False, True])
             if loss < best_loss:
                 best, best_loss, best_cal = i, loss, cal
         sgd = _finished(learners[p][best])
@@ -326,11 +353,12 @@ def _finished(sgd):
 def _named_vocabulary(names: dict, coef: np.ndarray) -> HashedVocabulary:
     """The hashed vocabulary, with the text of the ``MAX_NAMED`` word columns that weigh most
     (words of letters only: the others never explain a score)."""
-    cols = np.array([c for c, text in names.items() if text.isalpha()], dtype=np.int64)
+    cols = np.array([c for c, (_, text) in names.items() if text.isalpha()], dtype=np.int64)
     if len(cols) > MAX_NAMED:
         cols = cols[np.argsort(-np.abs(coef[cols]), kind="stable")[:MAX_NAMED]]
     cols = np.sort(cols)
-    return HashedVocabulary(N_FEATURES, cols, np.array([names[c] for c in cols.tolist()], dtype=object))
+    return HashedVocabulary(N_FEATURES, cols, np.array([names[c][1] for c in cols.tolist()], dtype=object),
+                            np.array([names[c][0] for c in cols.tolist()], dtype=np.uint64))
 
 
 class WorkFolder:

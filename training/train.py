@@ -21,6 +21,7 @@ from .prepare import prepare_cached
 from .stream import LARGE_CORPUS
 
 MIN_PER_CLASS = 10
+MIN_PER_PART = 3  # documents of each label in each held-out part, out of core
 
 
 def base_bundle(base) -> tuple[Path, object]:
@@ -149,30 +150,46 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
 
     from .stream import extract, learn
 
-    # Pass 0: every line checked and counted before any long work. Of the base corpus only the
-    # text keys are held: the documents the new corpora do not already hold.
+    # Pass 0: every line checked and counted before any long work. Of the base corpus only text
+    # keys and labels are held: its documents that the new corpora do not already hold.
+    from .stream import CALIBRATE, EVALUATE, doc_hash, part_of
+
     counts = {"civilian": 0, "military": 0}
-    base_left: dict = {}
+    in_part = {(which, lab): 0 for which in (CALIBRATE, EVALUATE) for lab in counts}
+    base_labels: dict = {}
     if base_path is not None:
         for d in iter_bundle_corpus(base_path):
-            base_left.setdefault(text_key(d.text), d.label)
-    for d in new_docs():
-        counts[d.label] += 1
-        if base_left:
-            base_left.pop(text_key(d.text), None)
-    n_new = sum(counts.values())
-    weight = base_weight if base_weight is not None else max(1.0, n_new / max(len(base_left), 1))
-    for label in base_left.values():
+            base_labels.setdefault(text_key(d.text), []).append(d.label)
+
+    def count(label: str, text: str) -> None:
         counts[label] += 1
-    if base_path is not None:
-        sources.append(f"rehearsal:{base_path.name} ({len(base_left)} documents)")
+        which = part_of(doc_hash(text), seed, held_out)
+        if which in (CALIBRATE, EVALUATE):
+            in_part[which, label] += 1
+
+    for d in new_docs():
+        count(d.label, d.text)
+        if base_labels:
+            base_labels.pop(text_key(d.text), None)
+    n_base = sum(len(labels) for labels in base_labels.values())
+    weight = base_weight if base_weight is not None else max(1.0, sum(counts.values()) / max(n_base, 1))
 
     def base_kept():
         for d in iter_bundle_corpus(base_path) if base_path is not None else ():
-            if base_left.pop(text_key(d.text), None) is not None:
+            if text_key(d.text) in base_labels:
                 yield dataclasses.replace(d, weight=weight)
 
+    for d in base_kept():
+        count(d.label, d.text)
+    if base_path is not None:
+        sources.append(f"rehearsal:{base_path.name} ({n_base} documents)")
     _check_counts(counts)
+    for (which, label), n in in_part.items():
+        if n < MIN_PER_PART:
+            part = "calibration" if which == CALIBRATE else "evaluation"
+            raise CorpusError(f"out of core, the {part} part ({held_out / 2:.0%} of the documents, chosen by a hash "
+                              f"of their text) would hold {n} {label} documents, fewer than {MIN_PER_PART}: "
+                              "give more documents, a larger --held-out, or train --in-memory (stratified)")
     nlp = build_pipeline(taxonomy)
     total = sum(counts.values())
     # Pass 1: the pipeline, while this process also packs the corpus for the bundle and hashes it.
