@@ -7,8 +7,9 @@ with the corpus except a few numbers per held-out document:
 1. **extract**: the corpus is read one chunk of ``CHUNK_DOCS`` documents at a time, run
    through the spaCy pipeline (in ``jobs`` processes) and turned into rows of hashed feature
    columns (``HashedVocabulary``: no key list to fit), saved to disk with joblib. With a
-   cache folder the chunk files are kept, keyed by their documents, the term lists and the
-   feature version, so training again skips the spaCy pass. Document frequencies for the
+   cache folder the chunk files are kept, keyed by their documents (text, label, weight), the
+   term lists, the feature version and the spaCy version, so training again skips the spaCy
+   pass. Document frequencies for the
    TF-IDF weights are counted on the way.
 2. **learn**: a few epochs of ``SGDClassifier.partial_fit`` (logistic loss) over the chunk
    files in a new random order each epoch, several chunks shuffled together at a time, one
