@@ -2,7 +2,8 @@
 
 1. Time and peak RSS on all labelled SBIR abstracts: `dualuse train --no-base` in memory and
    out of core, one and two processes, against `TfidfVectorizer` + `LogisticRegression` on the
-   same texts; each run is its own process (Python start-up included for all).
+   same texts; each run is its own process (Python start-up included for all), every run
+   twice in alternation, the faster kept.
 2. Flat memory out of core: the same corpus four times over (each copy's texts made distinct)
    against once; peak RSS ratio.
 3. Quality of the out-of-core learner: trained on SBIR 2008-2011, evaluated on 2012-2013,
@@ -25,6 +26,8 @@ from sklearn.linear_model import LogisticRegression
 from dualuse.training.evaluate import binary_metrics
 
 from common import SBIR, read_jsonl_gz, timed_process, write_labelled as write
+
+ROUNDS = 2
 
 BASELINE = """
 import json, sys, time
@@ -59,16 +62,20 @@ def main() -> None:
         "dualuse train --no-base --out-of-core --jobs 2": dualuse("train", str(all_sbir), "--no-base",
                                                                   "--out-of-core", "--jobs", "2"),
     }
-    results = {}
-    for i, (name, cmd) in enumerate(runs.items()):
-        if cmd[1] == "-m":
-            cmd = cmd + ["--out", str(work / f"bundle{i}"), "--force"]
-        seconds, mib, out = timed_process(cmd)
-        results[name] = (seconds, mib)
-        if name.startswith("Tfidf"):
-            fit_only = float(out.strip())
+    # Every run twice, alternating, keeping the faster: the machine is shared and noisy.
+    results: dict = {}
+    fit_only = float("inf")
+    for _ in range(ROUNDS):
+        for i, (name, cmd) in enumerate(runs.items()):
+            if cmd[1] == "-m":
+                cmd = cmd + ["--out", str(work / f"bundle{i}"), "--force"]
+            seconds, mib, out = timed_process(cmd)
+            best = results.get(name, (float("inf"), 0.0))
+            results[name] = (min(best[0], seconds), max(best[1], mib))
+            if name.startswith("Tfidf"):
+                fit_only = min(fit_only, float(out.strip()))
     base_s, base_mb = results["TfidfVectorizer + LogisticRegression"]
-    print("| run (own process each) | wall s | x TF-IDF+LR | peak RSS MiB | x TF-IDF+LR |\n|---|---|---|---|---|")
+    print("| run (own process each, best of two) | wall s | x TF-IDF+LR | peak RSS MiB | x TF-IDF+LR |\n|---|---|---|---|---|")
     for name, (s, mb) in results.items():
         print(f"| {name} | {s:.1f} | {s / base_s:.2f} | {mb:,.0f} | {mb / base_mb:.2f} |")
     print(f"(TF-IDF + LR fit alone, without start-up and reading: {fit_only:.1f} s)\n")
