@@ -214,7 +214,7 @@ def train(
                                            "sets the review band on held-out data."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep the spaCy pass over the corpus in this folder, "
                                                                "so that training again on it starts at the fit."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes for the spaCy pass over the corpus."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processes for the spaCy pass over the corpus (and, in memory, for the cross-validation fits)."),
     out_of_core: Optional[bool] = typer.Option(
         None, "--out-of-core/--in-memory",
         help="Stream the corpus through chunk files on disk and SGD learners (memory stays flat) instead of "
