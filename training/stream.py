@@ -80,8 +80,9 @@ class Chunk:
 _GOLDEN, _MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
 
 
-def doc_hash(text: str) -> int:
-    return int(text_key(text)[:16], 16)
+def doc_hash(text: str, key: str | None = None) -> int:
+    """A document's hash, from its ``text_key`` (pass ``key`` when it is known already)."""
+    return int((key or text_key(text))[:16], 16)
 
 
 def part_of(hash_: int, seed: int, held_out: float) -> int:

@@ -25,7 +25,7 @@ MIN_PER_PART = 3  # documents of each label in each held-out part, out of core
 
 
 def base_bundle(base) -> tuple[Path, object]:
-    """(path, training corpus, taxonomy) of the bundle that retraining starts from."""
+    """(path, taxonomy) of the bundle that retraining starts from, checked to keep its training corpus."""
     from dualuse.model.bundle import verify_bundle
     from dualuse.model.taxonomy import packaged, read
 
@@ -148,11 +148,10 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
                name, version, force, seed, held_out, review_cost, progress, jobs) -> dict:
     import dataclasses
 
-    from .stream import extract, learn
+    from .stream import CALIBRATE, EVALUATE, doc_hash, extract, learn, part_of
 
     # Pass 0: every line checked and counted before any long work. Of the base corpus only text
     # keys and labels are held: its documents that the new corpora do not already hold.
-    from .stream import CALIBRATE, EVALUATE, doc_hash, part_of
 
     counts = {"civilian": 0, "military": 0}
     in_part = {(which, lab): 0 for which in (CALIBRATE, EVALUATE) for lab in counts}
@@ -161,16 +160,16 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
         for d in iter_bundle_corpus(base_path):
             base_labels.setdefault(text_key(d.text), []).append(d.label)
 
-    def count(label: str, text: str) -> None:
-        counts[label] += 1
-        which = part_of(doc_hash(text), seed, held_out)
+    def count(d, key: str) -> None:
+        counts[d.label] += 1
+        which = part_of(doc_hash(d.text, key), seed, held_out)
         if which in (CALIBRATE, EVALUATE):
-            in_part[which, label] += 1
+            in_part[which, d.label] += 1
 
     for d in new_docs():
-        count(d.label, d.text)
-        if base_labels:
-            base_labels.pop(text_key(d.text), None)
+        key = text_key(d.text)
+        count(d, key)
+        base_labels.pop(key, None)
     n_base = sum(len(labels) for labels in base_labels.values())
     weight = base_weight if base_weight is not None else max(1.0, sum(counts.values()) / max(n_base, 1))
 
@@ -180,7 +179,7 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
                 yield dataclasses.replace(d, weight=weight)
 
     for d in base_kept():
-        count(d.label, d.text)
+        count(d, None)
     if base_path is not None:
         sources.append(f"rehearsal:{base_path.name} ({n_base} documents)")
     _check_counts(counts)
