@@ -36,17 +36,10 @@ def seed_corpus_paths() -> list[Path]:
 
 
 def _rows_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+    from .text import json_objects
+
     with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise CorpusError(f"{path}:{n}: expected a JSON object")
-            yield n, row
+        yield from json_objects(fh, str(path), CorpusError)
 
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, dict]]:

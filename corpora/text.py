@@ -1,6 +1,10 @@
-"""Turning raw bytes into text: binary detection, UTF-8 first, then a detected encoding."""
+"""Turning raw bytes into text: binary detection, UTF-8 first, then a detected encoding; and
+lines of JSON objects into dicts."""
 
 from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
 
 _WESTERN = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
             "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman",
@@ -73,3 +77,19 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def json_objects(lines: Iterable[str], origin: str, error: type[Exception]) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line; ``error`` names the first line that is
+    not a JSON object. For files that must be right as a whole (corpora, term lists); tagging
+    inputs keep going past a bad line instead (``readers.jsonl_rows``)."""
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{origin}:{n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise error(f"{origin}:{n}: expected a JSON object")
+        yield n, row

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from dualuse.corpora.text import json_objects
+
 FAMILIES: dict[str, str] = {
     "nuclear": "nuclear",
     "materials_chemicals": "materials and chemicals",
@@ -94,16 +96,8 @@ def parse_lines(lines: Iterable[str], *, label_field: str, origin: str = "<taxon
     seen_ids: set[str] = set()
     seen_patterns: dict[str, str] = {}
     allowed = set(FAMILIES) if label_field == "family" else set(CUE_LABELS)
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, row in json_objects(lines, origin, TaxonomyError):
         where = f"{origin}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise TaxonomyError(f"{where}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise TaxonomyError(f"{where}: expected a JSON object")
         if "id" not in row:
             if header is not None or entries:
                 raise TaxonomyError(f"{where}: entry has no 'id'")
