@@ -19,7 +19,7 @@ def load(path=None):
     from .tagger import Tagger
     from .taxonomy import packaged
 
-    nlp, manifest = load_pipeline(packaged("default") if path is None else path)
+    nlp, manifest = load_pipeline(packaged("default") if path is None else path, lean=True)
     return Tagger(nlp, name=manifest.get("name", "dualuse"), version=manifest.get("version", "?"),
                   manifest=manifest)
 

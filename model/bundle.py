@@ -152,11 +152,15 @@ def save_bundle(nlp, out: str | Path, info: dict, *, force: bool = False, extra_
     return manifest
 
 
-def load_pipeline(root: str | Path):
-    """Verify the bundle, then load its spaCy pipeline. Returns (nlp, manifest)."""
+def load_pipeline(root: str | Path, *, lean: bool = False):
+    """Verify the bundle, then load its spaCy pipeline. Returns (nlp, manifest). ``lean`` for
+    the tagger's private pipeline: lexemes get only the attributes dualuse reads
+    (``pipeline.lean_lexemes``), from the start, so the term patterns loaded with the bundle
+    are lean too."""
     import spacy
 
     from . import classifier, components  # noqa: F401  (registers factories without entry points)
+    from .pipeline import LEAN_CONFIG
 
     manifest = verify_bundle(root)
-    return spacy.load(root), manifest
+    return spacy.load(root, config=LEAN_CONFIG if lean else {}), manifest

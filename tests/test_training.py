@@ -68,6 +68,22 @@ def test_spacy_load_gives_probabilities_as_extensions(bundle):
     assert [s._.dualuse_military_prob is not None for s in doc.spans["dualuse_tech"]] == [True, True]
 
 
+def test_lean_lexemes_change_no_record_and_spacy_load_keeps_full_attributes(bundle):
+    from dualuse.model.bundle import load_pipeline
+    from dualuse.model.tagger import Tagger
+
+    texts = [(str(i), d["text"]) for i, d in enumerate(make_docs(12, seed=5))]
+    texts.append(("odd", "Quux-9 zorbled 3.5kW frigate-mackerel, e-mail x@y.org; THE UAVs (AI)."))
+    lean = load(bundle)
+    full_nlp, manifest = load_pipeline(bundle)
+    full = Tagger(full_nlp, name="test-bundle", version="9.9.9", manifest=manifest)
+    assert len(lean.nlp.vocab.lex_attr_getters) == 3 < len(full_nlp.vocab.lex_attr_getters)
+    assert list(lean.tag(texts)) == list(full.tag(texts))
+    # a user's spacy.load keeps spaCy's lexical attributes
+    token = spacy.load(bundle)("Zorblewidget")[0]
+    assert token.shape_ == "Xxxxx" and not token.is_stop and token.is_alpha
+
+
 def test_multiprocess_pipe_gives_identical_scores(bundle):
     texts = [d["text"] for d in make_docs(10, seed=3)]
     nlp = spacy.load(bundle)

@@ -98,8 +98,8 @@ def rows_of(texts: list[str], nlp, *, batch_size: int = 64) -> ChunkRows:
     names: dict[int, str] = {}
 
     def consume(doc, i):
-        word_names(doc, names)
         arrays.append(DocArrays.of(doc))
+        word_names(doc, names, arrays[-1].tokens[:, 0])
         families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
 
     for _ in pipe_in_zones(nlp, ((t, i) for i, t in enumerate(texts)), batch_size=batch_size, consume=consume):
