@@ -132,3 +132,25 @@ def test_saved_forms_are_used_only_for_the_terms_they_were_made_from(tiny_nlp, t
     loaded = spacy.load(tmp_path / "p")
     doc = loaded("A UAV and nonsense.")
     assert [s.text for s in doc.spans[TECH_KEY]] == ["UAV"]
+
+
+def test_hashed_patterns_match_exactly_as_doc_patterns(default_nlp):
+    """The rulers give the PhraseMatchers token hashes; Doc patterns must find the same spans."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    ruler = default_nlp.get_pipe("dualuse_tech")
+    vocab = default_nlp.vocab
+    as_docs = {"LOWER": PhraseMatcher(vocab, attr="LOWER"), "ORTH": PhraseMatcher(vocab, attr="ORTH")}
+    for key, (exact, lower) in ruler.forms.items():
+        if exact:
+            as_docs["ORTH"].add(key, [Doc(vocab, words=w) for w in exact])
+        if lower:
+            as_docs["LOWER"].add(key, [Doc(vocab, words=w) for w in lower])
+    texts = ["The Navy fields UAVs, GaN HEMT amplifiers and synthetic-aperture radars; frigate mackerel.",
+             "Gas centrifuges, maraging steel and IMUs with ring laser gyros were exported to the PLA.",
+             "Quantum key distribution, lidar, AESA radar and solid rocket motors (SRMs) for the C4ISR suite."]
+    for doc in default_nlp.tokenizer.pipe(texts):
+        hashed = sorted(ruler._lower(doc) + ruler._exact(doc))
+        docs = sorted(as_docs["LOWER"](doc) + as_docs["ORTH"](doc))
+        assert hashed == docs and len(hashed) >= 4
