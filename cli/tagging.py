@@ -47,11 +47,9 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
         from dualuse.model.taxonomy import packaged
 
         manifest = verify_bundle(packaged("default") if model is None else model)
-        # Files go to the workers 128 at a time; a stream on stdin in smaller pieces, so that
-        # records of a slow feed do not wait for many more lines.
-        chunk_size = 16 if "-" in inputs else 128
+        # Up to 128 inputs go to a worker at a time; a live feed sends what has arrived.
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
-                                      batch_size=batch_size, chunk_size=chunk_size, with_text=with_text, encode=encode,
+                                      batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode,
                                       model_name=f"{manifest.get('name')} {manifest.get('version')}")
     from dualuse.model import load
 

@@ -10,6 +10,8 @@ bundle's path and loads (and verifies) it itself.
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -85,13 +87,74 @@ def _lost(unit, model_name: str, reason: str) -> dict:
     return error_record(unit.id, source, reason, model_name)
 
 
+class ReadAhead:
+    """Input units read in a thread, so that a chunk takes what has already arrived.
+
+    ``take(n, wait)`` returns up to ``n`` units: it waits for the first one only when ``wait``
+    (nothing else to do), then takes only units already read. A fast input (files, a redirected
+    stream) gives full chunks; a live feed (``tail -f``) gives chunks of what came in, so its
+    records are not held back until more lines arrive. At most ``limit`` units are held.
+    """
+
+    _END = object()
+
+    def __init__(self, units: Iterable, limit: int) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=limit)
+        self._closed = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._read, args=(iter(units),), daemon=True,
+                                        name="dualuse-read-ahead")
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._closed.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _read(self, units) -> None:
+        try:
+            for unit in units:
+                if not self._put((unit, None)):
+                    return
+            self._put((self._END, None))
+        except BaseException as exc:  # handed to the consumer, raised where it would have been
+            self._put((self._END, exc))
+
+    def take(self, n: int, wait: bool) -> list:
+        out: list = []
+        while len(out) < n and not self._done:
+            try:
+                unit, error = self._queue.get(block=wait and not out)
+            except queue.Empty:
+                break
+            if unit is self._END:
+                self._done = True
+                if error is not None:
+                    raise error
+                break
+            out.append(unit)
+        return out
+
+    @property
+    def finished(self) -> bool:
+        return self._done
+
+    def close(self) -> None:
+        self._closed.set()
+
+
 def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds: tuple | None = None,
                            options=None, batch_size: int = 64, chunk_size: int = 64,
                            with_text: bool = False, encode: bool = False,
                            model_name: str = "dualuse") -> Iterator[dict]:
     """Tag input units in ``jobs`` worker processes; records come back in input order.
 
-    At most a few chunks per worker are in flight, so memory stays flat. When a worker dies
+    At most a few chunks per worker are in flight, so memory stays flat. Chunks hold up to
+    ``chunk_size`` units, fewer when the input is a live feed (``ReadAhead``). When a worker dies
     (killed, out of memory) the chunks in flight are retried in a fresh pool; a chunk that
     fails again is retried one document at a time, and a document that still kills its worker
     gets an error record instead of stopping the run.
@@ -105,19 +168,23 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
 
     pool = new_pool()
     window: deque = deque()  # [units, future, failures], in input order
-    stream = iter(units)
     ahead = max(2, 3 * jobs)
+    stream = ReadAhead(units, limit=ahead * chunk_size)
 
     def fill():
+        # Wait for input only when no chunk is in flight; otherwise send what has arrived.
         while len(window) < ahead:
-            chunk = [u for _, u in zip(range(chunk_size), stream)]
+            chunk = stream.take(chunk_size, wait=not window)
             if not chunk:
                 return
             window.append([chunk, pool.submit(_tag_units, chunk, with_text, encode), 0])
 
     try:
         fill()
-        while window:
+        while window or not stream.finished:
+            if not window:
+                fill()
+                continue
             head = window[0]
             try:
                 records = head[1].result()
@@ -140,4 +207,5 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
             yield from records
             fill()
     finally:
+        stream.close()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -345,3 +345,23 @@ def test_tag_partition_loads_the_bundle_once_per_process():
     assert [r["id"] for r in first + second] == ["a", "b", "c"]
     assert len(parallel._TAGGERS) == 1 and next(iter(parallel._TAGGERS.values())) is tagger
     assert first[0]["flag"] == "military" and first[1]["flag"] == "civilian"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_live_feed_gets_each_record_before_the_next_line(jobs):
+    """`tail -f feed.jsonl | dualuse tag --jsonl -`: a record comes out while stdin stays open."""
+    import select
+
+    proc = subprocess.Popen([sys.executable, "-m", "dualuse.cli.main", "tag", "--jsonl", "-", "--jobs", jobs],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for i, text in enumerate([MIL, CIV, MIL]):
+            proc.stdin.write(json.dumps({"id": f"feed-{i}", "text": text}) + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 120)
+            assert ready, f"no record for line {i} while the feed stays open"
+            assert json.loads(proc.stdout.readline())["id"] == f"feed-{i}"
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=120)
+    assert proc.returncode == 0
