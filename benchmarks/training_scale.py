@@ -95,7 +95,7 @@ def time_and_memory(all_sbir: Path, work: Path, py: str, rounds: int) -> None:
             if name.startswith("Tfidf"):
                 fit_only = min(fit_only, float(out.strip()))
     base_s, base_mb = results["TfidfVectorizer + LogisticRegression"]
-    print("| run (own process each, best of two) | wall s | x TF-IDF+LR | peak RSS MiB | x TF-IDF+LR |\n|---|---|---|---|---|")
+    print(f"| run (own process each, best of {rounds}) | wall s | x TF-IDF+LR | peak RSS MiB | x TF-IDF+LR |\n|---|---|---|---|---|")
     for name, (s, mb) in results.items():
         print(f"| {name} | {s:.1f} | {s / base_s:.2f} | {mb:,.0f} | {mb / base_mb:.2f} |")
     print(f"(TF-IDF + LR fit alone, without start-up and reading: {fit_only:.1f} s)\n")
