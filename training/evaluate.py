@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import brier_score_loss, confusion_matrix, precision_recall_fscore_support, roc_auc_score
 
 from dualuse.model.classifier import flag_for
 from dualuse.model.taxonomy import FAMILIES
@@ -23,6 +22,8 @@ def expected_calibration_error(y: np.ndarray, probs: np.ndarray, bins: int = 10)
 
 
 def binary_metrics(y_military: np.ndarray, probs: np.ndarray, *, threshold: float = 0.5) -> dict:
+    from sklearn.metrics import brier_score_loss, precision_recall_fscore_support, roc_auc_score
+
     y = np.asarray(y_military, dtype=int)
     pred = (probs >= threshold).astype(int)
     p, r, f, _ = precision_recall_fscore_support(y, pred, average="binary", pos_label=1, zero_division=0)
@@ -39,6 +40,8 @@ def binary_metrics(y_military: np.ndarray, probs: np.ndarray, *, threshold: floa
 
 def evaluate_predictions(labels: np.ndarray, probs: np.ndarray, families: list, thresholds: dict) -> dict:
     """The full report: overall metrics, per-family table, confusion matrix and flag counts."""
+    from sklearn.metrics import confusion_matrix
+
     y = np.asarray([lab == "military" for lab in labels], dtype=int)
     report = {"overall": binary_metrics(y, probs)}
     tn, fp, fn, tp = confusion_matrix(y, (probs >= 0.5).astype(int), labels=[0, 1]).ravel()

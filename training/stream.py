@@ -24,9 +24,11 @@ with the corpus except a few numbers per held-out document:
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import shutil
 import tempfile
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
@@ -120,9 +122,28 @@ def _salt(nlp) -> bytes:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).digest()
 
 
+def import_in_background(modules) -> threading.Thread:
+    """Import ``modules`` in a thread (started here) and return it, to be joined before use."""
+    def run():
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # raised again, with its message, where the module is used
+                pass
+
+    thread = threading.Thread(target=run, daemon=True, name="dualuse-import-ahead")
+    thread.start()
+    return thread
+
+
 def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_out: float, jobs: int = 1,
-            progress: Callable[[int], None] | None = None) -> Extracted:
-    """Pass 1: chunk files in ``folder`` (reused when already there) and the counts of their fit rows."""
+            progress: Callable[[int], None] | None = None,
+            on_workers_started: Callable[[], None] | None = None) -> Extracted:
+    """Pass 1: chunk files in ``folder`` (reused when already there) and the counts of their fit rows.
+
+    ``on_workers_started`` is called once the worker processes exist (after the first chunk is
+    handed out; at once with one job): this process then mostly waits, and threads started
+    from then on cannot be copied into a forked worker."""
     import joblib
 
     vocab = HashedVocabulary(N_FEATURES)
@@ -178,10 +199,14 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
     # Chunks already in the folder are read back; the others go to the workers in pieces, and
     # this process reads the next chunk while they work. Two chunks are in flight at most.
     window: deque = deque()
+    started = on_workers_started is None
     with RowWorkers(nlp, jobs) as workers:
         for batch, path in chunks():
             futures = None if path.exists() else [
                 workers.submit([d.text for d in batch[i:i + WORKER_CHUNK]]) for i in range(0, len(batch), WORKER_CHUNK)]
+            if not started and (futures or workers.jobs <= 1):
+                started = True
+                on_workers_started()
             window.append((batch, path, futures))
             while len(window) > 1:
                 finish(*window.popleft())

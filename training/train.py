@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-from sklearn.model_selection import StratifiedShuffleSplit
 
 from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, bundle_text_keys,
                                       check_classes, corpus_sha256, iter_bundle_corpus, iter_corpora, pack_corpus,
@@ -15,7 +14,6 @@ from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, 
 from dualuse.model.pipeline import build_pipeline
 
 from .evaluate import binary_metrics, evaluate_predictions
-from .fit import choose_thresholds, fit_models, military_probs
 from .package import package
 from .prepare import prepare_cached
 from .stream import LARGE_CORPUS
@@ -92,6 +90,10 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     prepared = prepare_cached(docs, nlp, cache, jobs=jobs,
                               progress=None if progress is None else (lambda done: progress(done, total)))
 
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    from .fit import choose_thresholds, fit_models, military_probs
+
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
     fit_part, held = prepared.subset(np.sort(train_idx)), prepared.subset(np.sort(test_idx))
@@ -109,6 +111,10 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts, "sources": sources}
     return _write(nlp, models, thresholds, report, corpus, out, pack_corpus(docs), name=name, version=version,
                   force=force)
+
+
+LATER_IMPORTS = ("dualuse.training.fit", "sklearn.linear_model", "sklearn.metrics", "sklearn.pipeline",
+                 "sklearn.feature_extraction.text", "skops.io")
 
 
 def _check_counts(counts: dict) -> None:
@@ -148,7 +154,7 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
                name, version, force, seed, held_out, review_cost, progress, jobs) -> dict:
     import dataclasses
 
-    from .stream import CALIBRATE, EVALUATE, doc_hash, extract, learn, part_of
+    from .stream import CALIBRATE, EVALUATE, doc_hash, extract, import_in_background, learn, part_of
 
     # Pass 0: every line checked and counted before any long work. Of the base corpus only text
     # keys and labels are held: its documents that the new corpora do not already hold.
@@ -194,11 +200,19 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
     # Pass 1: the pipeline, while this process also packs the corpus for the bundle and hashes it.
     scan = CorpusScan(pack_to=packed)
     try:
+        # What learning and writing the bundle import (scikit-learn, skops: one to two seconds)
+        # is imported while the workers run the pipeline, once they are forked.
+        later = []
         extracted = extract((scan.add(d) for d in chain(new_docs(), base_kept())), nlp, folder, seed=seed,
                             held_out=held_out, jobs=jobs,
+                            on_workers_started=lambda: later.append(import_in_background(LATER_IMPORTS)),
                             progress=None if progress is None else (lambda done: progress(done, total)))
     finally:
         scan.close()
+    for thread in later:
+        thread.join()
+    from .fit import choose_thresholds
+
     models, evaluation = learn(extracted, seed=seed, held_out=held_out,
                                progress=None if progress is None else (lambda d, t: progress(d, t, "learning")))
     ev = evaluation["document"]
