@@ -132,11 +132,24 @@ def iter_units(inputs: Iterable[str], options: ReadOptions | None = None,
         if error is not None:
             yield Document.failed(doc_id, doc_id, error)
         elif path is None:
-            yield from iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
+            yield from iter_stdin(stdin if stdin is not None else _stdin_bytes(), options)
         elif os.path.splitext(path)[1].lower() in RECORD_SUFFIXES:
             yield from iter_record_file(path, options)
         else:
             yield FileUnit(doc_id, path)
+
+
+def _stdin_bytes() -> BinaryIO:
+    """Standard input as bytes, through a reader of our own on the same file descriptor.
+
+    ``tag --jobs N`` reads its input in a thread; were that thread blocked in
+    ``sys.stdin.buffer.readline()`` when the run stops (Ctrl-C, a closed pipe downstream),
+    Python could not close ``sys.stdin`` at exit and would abort. Where stdin has no file
+    descriptor (an embedding application, a test runner) its buffer is used."""
+    try:
+        return open(sys.stdin.fileno(), "rb", closefd=False)
+    except (AttributeError, OSError, ValueError):
+        return sys.stdin.buffer
 
 
 def load_unit(unit: Unit, options: ReadOptions | None = None) -> Document:

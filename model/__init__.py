@@ -13,7 +13,9 @@ def load(path=None):
     """A Tagger for the bundle at ``path`` (the shipped default bundle when None).
 
     The bundle's files are checked against their SHA-256 in its manifest before anything is
-    loaded; a tampered or incomplete bundle raises ``BundleError``.
+    loaded; a tampered or incomplete bundle raises ``BundleError``. The tagger's own spaCy
+    pipeline (``tagger.nlp``) computes only the lexical attributes dualuse reads (see
+    ``pipeline.lean_lexemes``): for spaCy's full token attributes use ``spacy.load(path)``.
     """
     from .bundle import load_pipeline
     from .tagger import Tagger

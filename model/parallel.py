@@ -169,7 +169,22 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
     pool = new_pool()
     window: deque = deque()  # [units, future, failures], in input order
     ahead = max(2, 3 * jobs)
-    stream = ReadAhead(units, limit=ahead * chunk_size)
+    stream = ReadAhead(units, limit=2 * chunk_size)
+
+    def renew_pool():
+        # A worker died (killed, out of memory): a fresh pool takes every chunk in flight again.
+        nonlocal pool
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = new_pool()
+        for entry in window:
+            entry[1] = pool.submit(_tag_units, entry[0], with_text, encode)
+
+    def submit(chunk):
+        try:
+            return pool.submit(_tag_units, chunk, with_text, encode)
+        except BrokenProcessPool:  # a worker died while idle, waiting for input
+            renew_pool()
+            return pool.submit(_tag_units, chunk, with_text, encode)
 
     def fill():
         # Wait for input only when no chunk is in flight; otherwise send what has arrived.
@@ -177,7 +192,7 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
             chunk = stream.take(chunk_size, wait=not window)
             if not chunk:
                 return
-            window.append([chunk, pool.submit(_tag_units, chunk, with_text, encode), 0])
+            window.append([chunk, submit(chunk), 0])
 
     try:
         fill()
@@ -189,8 +204,6 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
             try:
                 records = head[1].result()
             except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
                 head[2] += 1
                 if head[2] >= 2:
                     window.popleft()
@@ -199,8 +212,7 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
                     else:
                         yield _lost(head[0][0], model_name,
                                     "a worker process died while tagging this document, twice")
-                for entry in window:
-                    entry[1] = pool.submit(_tag_units, entry[0], with_text, encode)
+                renew_pool()
                 fill()
                 continue
             window.popleft()

@@ -365,3 +365,56 @@ def test_live_feed_gets_each_record_before_the_next_line(jobs):
         proc.stdin.close()
         proc.wait(timeout=120)
     assert proc.returncode == 0
+
+
+def test_live_feed_with_jobs_stops_cleanly_on_interrupt():
+    """Ctrl-C on `tail -f ... | dualuse tag --jsonl - --jobs 2` while input is awaited: exit 130."""
+    import select
+
+    proc = subprocess.Popen([sys.executable, "-m", "dualuse.cli.main", "tag", "--jsonl", "-", "--jobs", "2"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdin.write(json.dumps({"id": "a", "text": MIL}) + "\n")
+    proc.stdin.flush()
+    ready, _, _ = select.select([proc.stdout], [], [], 120)
+    assert ready and json.loads(proc.stdout.readline())["id"] == "a"
+    time.sleep(0.3)  # the reader thread is now waiting for the next line
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    err = proc.stderr.read()
+    assert "Fatal Python error" not in err and "interrupted" in err
+    proc.stdin.close()
+
+
+def test_pool_found_broken_when_handing_out_work_is_replaced():
+    """A worker that died while the feed was idle makes the next submit fail: the run goes on."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from dualuse.corpora.documents import Document
+    from dualuse.model.parallel import tag_units_in_processes
+
+    pools: list = []
+    original_init, original_submit = ProcessPoolExecutor.__init__, ProcessPoolExecutor.submit
+
+    def remember(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        pools.append(self)
+
+    def submit(self, *args, **kwargs):
+        if self is pools[0] and getattr(self, "_handed", 0) >= 2:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        self._handed = getattr(self, "_handed", 0) + 1
+        return original_submit(self, *args, **kwargs)
+
+    def feed():
+        for i, text in enumerate([MIL, CIV, MIL, CIV]):
+            yield Document(id=f"d{i}", text=text, source="-")
+            time.sleep(0.3)  # a slow feed: each chunk is handed out alone
+
+    ProcessPoolExecutor.__init__, ProcessPoolExecutor.submit = remember, submit
+    try:
+        recs = list(tag_units_in_processes(feed(), jobs=2, chunk_size=1))
+    finally:
+        ProcessPoolExecutor.__init__, ProcessPoolExecutor.submit = original_init, original_submit
+    assert len(pools) == 2
+    assert [r["id"] for r in recs] == ["d0", "d1", "d2", "d3"] and all(r["error"] is None for r in recs)

@@ -141,9 +141,9 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
             on_workers_started: Callable[[], None] | None = None) -> Extracted:
     """Pass 1: chunk files in ``folder`` (reused when already there) and the counts of their fit rows.
 
-    ``on_workers_started`` is called once the worker processes exist (after the first chunk is
-    handed out; at once with one job): this process then mostly waits, and threads started
-    from then on cannot be copied into a forked worker."""
+    ``on_workers_started`` is called once the worker processes exist, after the first chunk is
+    handed out (with one job, after that chunk has gone through the pipeline here): this process
+    then mostly waits, and threads started from then on cannot be copied into a forked worker."""
     import joblib
 
     vocab = HashedVocabulary(N_FEATURES)
