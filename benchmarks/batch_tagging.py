@@ -2,9 +2,9 @@
 
 Writes the abstracts out as one file each and as one JSONL stream (under --work, outside the
 repository), then measures in one run:
-- docs/s and words/s of `dualuse tag` with --jobs 1 and --jobs 2, on the folder and on the stream
-  (best of two runs each), against bare spacy.blank("en") tokenization of the same texts
-  (in-process, nlp.pipe, best of two);
+- docs/s and words/s of `dualuse tag` with --jobs 1 and --jobs 2, on the folder, on the stream
+  as a JSONL file and piped into `dualuse tag --jsonl -` (best of two runs each), against bare
+  spacy.blank("en") tokenization of the same texts (in-process, nlp.pipe, best of two);
 - peak RSS of `dualuse tag --jobs 1` on the first 10,000 files against all of them;
 - cold start: `echo ... | dualuse tag -` against `python -c "import spacy, sklearn.linear_model"`,
   median of --starts runs each, alternating.
@@ -47,13 +47,14 @@ def prepare(work: Path) -> tuple[Path, Path, Path, list[str]]:
     return folder, small, stream, [r["text"] for r in rows]
 
 
-def run(args: list[str], out: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (KiB) of one `dualuse tag` run."""
+def run(args: list[str], out: Path, stdin: Path | None = None) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of one `dualuse tag` run (``stdin``: a file piped in)."""
     if out.exists():
         out.unlink()
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + DUALUSE + ["tag"] + args + ["-o", str(out)],
-                          capture_output=True, text=True)
+    with open(stdin if stdin is not None else "/dev/null", "rb") as feed:
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + DUALUSE + ["tag"] + args + ["-o", str(out)],
+                              stdin=feed, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"dualuse failed: {proc.stderr[-2000:]}")
@@ -100,6 +101,8 @@ def main() -> None:
     for jobs in ("1", "2"):
         for name, path in (("folder", folder), ("JSONL stream", stream)):
             results[f"{name}, --jobs {jobs}"] = min(run([str(path), "--jobs", jobs], out) for _ in range(2))
+        results[f"JSONL on stdin, --jobs {jobs}"] = min(run(["--jsonl", "-", "--jobs", jobs], out, stdin=stream)
+                                                        for _ in range(2))
         small_runs[jobs] = min(run([str(head), "--jobs", jobs], out)[0] for _ in range(2))
     lines = sum(1 for _ in open(out, encoding="utf-8"))
     rss_small = run([str(small), "--jobs", "1"], out)[1]
@@ -114,7 +117,7 @@ def main() -> None:
     for name, (seconds, rss) in results.items():
         print(f"| dualuse tag {name} | {seconds:.2f} | {docs / seconds:,.0f} | {words / seconds:,.0f} | "
               f"{rss / 1024:,.0f} | {best_bare / seconds:.2f} |")
-    for kind in ("folder", "JSONL stream"):
+    for kind in ("folder", "JSONL stream", "JSONL on stdin"):
         one, two = results[f"{kind}, --jobs 1"][0], results[f"{kind}, --jobs 2"][0]
         print(f"\n{kind}: --jobs 2 is {one / two:.2f}x --jobs 1, end to end (start-up included)")
     # Fixed costs (start-up, loading the bundle, starting workers) cancel out in the difference

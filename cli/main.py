@@ -111,7 +111,8 @@ def tag(
             from .report import HtmlReport
 
             report = HtmlReport(html_report, force=force)
-        # A stream is tagged as it arrives: one document per batch, each record flushed.
+        # A stream is tagged as it arrives: a batch holds what has arrived (tag_inputs), and
+        # each record is flushed.
         if scheduler is not None:
             from .distributed import run_distributed
 
@@ -120,7 +121,7 @@ def tag(
                                       resume=resume)
         else:
             records = tag_inputs(inputs, model=model, options=options, jobs=jobs,
-                                 batch_size=1 if streaming else batch_size, thresholds=_thresholds(threshold),
+                                 batch_size=batch_size, thresholds=_thresholds(threshold),
                                  done_ids=target.done_ids, with_text=report is not None, encode=fmt == "jsonl")
         writer = make_writer(fmt, target.fh, colour=target.fh.isatty(), header=target.header)
         summary = run_tag(records, writer, target=target, report=report, progress=sys.stderr.isatty(),

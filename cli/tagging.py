@@ -56,6 +56,8 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     tagger = load(model)
     if thresholds is not None:
         tagger.set_thresholds(*thresholds)
+    if "-" in inputs:
+        return _as_it_arrives(tagger, units, options, batch_size, with_text)
     if not with_text:
         return tagger.tag((load_unit(u, options) for u in units), batch_size=batch_size)
     texts: deque = deque()
@@ -72,6 +74,28 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
             yield record
 
     return with_texts()
+
+
+def _as_it_arrives(tagger, units, options, batch_size: int, with_text: bool) -> Iterator[dict]:
+    """Tag a stream in batches of what has already arrived (at most ``batch_size``): a fast
+    stream is tagged at full batch speed, a live feed one line at a time as it comes, and no
+    record waits for later input."""
+    from dualuse.corpora.readers import load_unit
+    from dualuse.model.parallel import ReadAhead
+
+    stream = ReadAhead(units, limit=2 * batch_size)
+    try:
+        while True:
+            batch = stream.take(batch_size, wait=True)
+            if not batch:
+                return
+            documents = [load_unit(u, options) for u in batch]
+            for document, record in zip(documents, tagger.tag(documents, batch_size=len(documents))):
+                if with_text:
+                    record["_text"] = document.text
+                yield record
+    finally:
+        stream.close()
 
 
 @dataclass

@@ -418,3 +418,18 @@ def test_pool_found_broken_when_handing_out_work_is_replaced():
         ProcessPoolExecutor.__init__, ProcessPoolExecutor.submit = original_init, original_submit
     assert len(pools) == 2
     assert [r["id"] for r in recs] == ["d0", "d1", "d2", "d3"] and all(r["error"] is None for r in recs)
+
+
+def test_a_fast_stdin_stream_gives_every_record_in_order(tmp_path):
+    """Many JSON lines piped in: batches of what has arrived, the same records as a JSONL file."""
+    rows = [{"id": f"s{i}", "text": (MIL if i % 3 == 0 else CIV) + f" Lot {i}."} for i in range(300)]
+    data = "".join(json.dumps(r) + "\n" for r in rows)
+    (tmp_path / "rows.jsonl").write_text(data)
+    for jobs in ("1", "2"):
+        piped = subprocess.run([sys.executable, "-m", "dualuse.cli.main", "tag", "--jsonl", "-", "--jobs", jobs],
+                               input=data, capture_output=True, text=True, check=True)
+        got = [json.loads(line) for line in piped.stdout.splitlines()]
+        assert [r["id"] for r in got] == [r["id"] for r in rows]
+        from_file = records(runner.invoke(app, ["tag", str(tmp_path / "rows.jsonl"), "-f", "jsonl"]).stdout)
+        strip = lambda recs: [{k: v for k, v in r.items() if k != "source"} for r in recs]  # noqa: E731
+        assert strip(got) == strip(from_file)
