@@ -220,13 +220,8 @@ class TermRuler:
         pipeline over the packaged lists, as training does, then tokenizes nothing)."""
         from .taxonomy import packaged
 
-        path = packaged("default") / self.name / _FORMS_FILE
-        if not path.exists():
-            return None
-        saved = srsly.read_json(path)
-        if saved.get("terms_sha256") != _sha256("\n".join(terms.to_lines(self.label_field)) + "\n"):
-            return None
-        return {key: (value[0], value[1]) for key, value in saved["forms"].items()}
+        return _saved_forms(packaged("default") / self.name / _FORMS_FILE,
+                            "\n".join(terms.to_lines(self.label_field)) + "\n")
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = ensure_path(path)
@@ -241,19 +236,24 @@ class TermRuler:
         path = ensure_path(path)
         text = (path / _DATA_FILE).read_text(encoding="utf-8")
         terms = parse_lines(text.splitlines(), label_field=self.label_field, origin=str(path / _DATA_FILE))
-        forms = None
-        if (path / _FORMS_FILE).exists():
-            saved = srsly.read_json(path / _FORMS_FILE)
-            # The saved forms are used only if they were made from these very terms.
-            if saved.get("terms_sha256") == _sha256(text):
-                forms = {key: (value[0], value[1]) for key, value in saved["forms"].items()}
-        self.set_terms(terms, forms)
+        self.set_terms(terms, _saved_forms(path / _FORMS_FILE, text))
         return self
 
     def _lines(self) -> list[str]:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms to save.")
         return self.terms.to_lines(self.label_field)
+
+
+def _saved_forms(path: Path, terms_text: str) -> Optional[dict]:
+    """The tokenized forms saved at ``path`` (``to_disk``), only if they were made from these
+    very terms (``terms_text``, the term file's text); None otherwise."""
+    if not path.exists():
+        return None
+    saved = srsly.read_json(path)
+    if saved.get("terms_sha256") != _sha256(terms_text):
+        return None
+    return {key: (value[0], value[1]) for key, value in saved["forms"].items()}
 
 
 def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
