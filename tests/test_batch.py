@@ -433,3 +433,58 @@ def test_a_fast_stdin_stream_gives_every_record_in_order(tmp_path):
         from_file = records(runner.invoke(app, ["tag", str(tmp_path / "rows.jsonl"), "-f", "jsonl"]).stdout)
         strip = lambda recs: [{k: v for k, v in r.items() if k != "source"} for r in recs]  # noqa: E731
         assert strip(got) == strip(from_file)
+
+
+_WORKERS_SCRIPT = r"""
+import json, os, sys, threading
+from dualuse.corpora import readers
+from dualuse.corpora.documents import Document
+from dualuse.model import parallel
+
+if sys.argv[1] == "busy":  # another thread is alive: forking is not safe
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+load_unit = readers.load_unit
+
+def dies_once(unit, options):
+    # Patched before the workers start: forked workers have it, fork-server workers do not.
+    if unit.id == "boom":
+        os._exit(9)
+    return load_unit(unit, options)
+
+readers.load_unit = dies_once
+started = []
+start_workers = parallel.start_workers
+
+def remember(*args, **kwargs):
+    pool, new_pool = start_workers(*args, **kwargs)
+    started.append(pool._mp_context.get_start_method())
+
+    def renewed():
+        fresh = new_pool()
+        started.append(fresh._mp_context.get_start_method())
+        return fresh
+
+    return pool, renewed
+
+parallel.start_workers = remember
+texts = {"a": MIL, "boom": CIV, "c": MIL}
+units = [Document(id=k, text=v, source="-") for k, v in texts.items()]
+records = list(parallel.tag_units_in_processes(units, jobs=2, chunk_size=1))
+print(json.dumps({"start": started,
+                  "records": [[r["id"], r["flag"], r["error"]] for r in records]}))
+"""
+
+
+@pytest.mark.parametrize("threads", ["alone", "busy"])
+def test_workers_are_forked_with_the_bundle_when_safe_and_a_dead_worker_is_replaced(threads):
+    """A single-threaded process forks its workers with the bundle loaded; with another thread
+    alive it uses a fork server. Either way a worker that dies is replaced by clean workers
+    and every document gets its record."""
+    script = f"MIL = {MIL!r}\nCIV = {CIV!r}\n" + _WORKERS_SCRIPT
+    proc = subprocess.run([sys.executable, "-c", script, threads], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    # Forked workers inherit the patched reader, so "boom" kills one and a pool of fork-server
+    # workers, which read it normally, takes the chunks in flight again.
+    assert out["start"] == (["fork", "forkserver"] if threads == "alone" else ["forkserver"])
+    assert out["records"] == [["a", "military", None], ["boom", "civilian", None], ["c", "military", None]]
