@@ -74,11 +74,14 @@ class SentenceSplitter:
     """
 
     def __init__(self, nlp: Language, *, name: str) -> None:
+        from spacy.lang.lex_attrs import is_punct
         from spacy.pipeline import Sentencizer
 
         self.name = name
         self._final = np.array(sorted(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars),
                                dtype=np.uint64)
+        # All of them are punctuation (IS_PUNCT): then only punctuation tokens need a look-up.
+        self._all_punct = all(is_punct(c) for c in Sentencizer.default_punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations([doc])
@@ -96,7 +99,12 @@ class SentenceSplitter:
         arrays = [d.to_array([ORTH, IS_PUNCT]) for d in docs]
         sizes = np.array([len(a) for a in arrays])
         arr = np.concatenate(arrays)
-        final = np.isin(arr[:, 0].astype(np.uint64), self._final)
+        if self._all_punct:
+            final = np.zeros(len(arr), dtype=bool)
+            punct = np.flatnonzero(arr[:, 1])
+            final[punct] = np.isin(arr[punct, 0].astype(np.uint64), self._final)
+        else:
+            final = np.isin(arr[:, 0].astype(np.uint64), self._final)
         word = ~(arr[:, 1].astype(bool) | final)
         firsts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         # A word starts a sentence when a sentence-final character came after the previous

@@ -413,12 +413,11 @@ class _KeyTable:
 MAX_NAME = 40
 
 
-def word_names(doc: Doc, names: dict, lower: np.ndarray | None = None) -> None:
-    """Remember the text of each word key of ``doc`` that can explain a score, used while
-    training: words of letters only, at most ``MAX_NAME`` long; other keys are remembered as ""
-    (one long token would otherwise widen every entry of the name arrays). ``lower``: the
-    doc's LOWER column when the caller has it already."""
-    strings = doc.vocab.strings
-    for key in set((doc.to_array(LOWER) if lower is None else lower).tolist()).difference(names):
+def word_names(keys: np.ndarray, strings, names: dict) -> None:
+    """Remember the text of each word key in ``keys`` (LOWER values, any number of documents)
+    that can explain a score, used while training: words of letters only, at most
+    ``MAX_NAME`` long; other keys are remembered as "" (one long token would otherwise widen
+    every entry of the name arrays). ``strings``: the StringStore that still holds them."""
+    for key in set(np.unique(keys).tolist()).difference(names):
         text = strings[key]
         names[key] = text if len(text) <= MAX_NAME and text.isalpha() else ""

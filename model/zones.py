@@ -24,11 +24,13 @@ _warmed: "weakref.WeakKeyDictionary[Language, int]" = weakref.WeakKeyDictionary(
 
 
 def pipe_in_zones(nlp: Language, pairs: Iterable[tuple], *, batch_size: int = 64,
-                  zone_size: int = ZONE_DOCS, consume=None) -> Iterator:
+                  zone_size: int = ZONE_DOCS, consume=None, zone_end=None) -> Iterator:
     """Yield ``consume(doc, context)`` for each (text, context) pair, in order.
 
     ``consume`` turns the Doc into plain data inside the zone (a Doc must not outlive its zone);
     without it the (doc, context) pairs are yielded, valid only until the next item.
+    ``zone_end()`` is called after the last item of each zone is consumed, while the zone's
+    strings still exist (to look up, at once, the strings of keys ``consume`` kept).
     """
     consume = consume or (lambda doc, context: (doc, context))
     stream = iter(pairs)
@@ -47,10 +49,14 @@ def pipe_in_zones(nlp: Language, pairs: Iterable[tuple], *, batch_size: int = 64
             nlp.tokenizer.max_cache_size = max(nlp.tokenizer.max_cache_size, TOKENIZER_CACHE)
             for doc, context in nlp.pipe(chunk(), as_tuples=True, batch_size=batch_size):
                 yield consume(doc, context)
+            if zone_end is not None:
+                zone_end()
             _warmed[nlp] = _warmed.get(nlp, 0) + taken
         else:
             with nlp.memory_zone():
                 for doc, context in nlp.pipe(chunk(), as_tuples=True, batch_size=batch_size):
                     yield consume(doc, context)
+                if zone_end is not None:
+                    zone_end()
         if taken < size:
             return

@@ -161,8 +161,15 @@ def test_progress_reports_both_stages_to_their_totals(corpora, tmp_path, monkeyp
     train([corpora[0]], tmp_path / "p", out_of_core=True,
           progress=lambda done, total, stage="pipeline": seen.setdefault(stage, []).append((done, total)))
     assert seen["pipeline"][-1] == (300, 300) and [d for d, _ in seen["pipeline"]] == [100, 200, 300]
-    steps = -(-3 // stream.BUFFER_CHUNKS) * stream.EPOCHS
+    steps = -(-3 // stream.BUFFER_CHUNKS) * stream.MAX_EPOCHS  # a small corpus gets the most passes
     assert seen["learning"][-1] == (steps, steps)
+
+
+def test_epochs_follow_the_size_of_the_fit_part():
+    assert stream.epochs_for(1) == stream.epochs_for(1_700) == stream.MAX_EPOCHS
+    assert stream.epochs_for(8_200) == stream.epochs_for(10**7) == stream.MIN_EPOCHS
+    sizes = [stream.epochs_for(n) for n in range(1, 40_000, 100)]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 def test_one_long_token_does_not_widen_the_names(tmp_path):

@@ -96,13 +96,20 @@ def rows_of(texts: list[str], nlp, *, batch_size: int = 64) -> ChunkRows:
     """Run the spaCy pipeline over ``texts`` and build their document and context rows."""
     arrays, families = [], []
     names: dict[int, str] = {}
+    named = 0  # arrays whose words are in ``names``
 
     def consume(doc, i):
         arrays.append(DocArrays.of(doc))
-        word_names(doc, names, arrays[-1].tokens[:, 0])
         families.append(frozenset(s.label_ for s in doc.spans.get(TECH_KEY, [])))
 
-    for _ in pipe_in_zones(nlp, ((t, i) for i, t in enumerate(texts)), batch_size=batch_size, consume=consume):
+    def zone_end():
+        nonlocal named
+        if len(arrays) > named:
+            word_names(np.concatenate([a.tokens[:, 0] for a in arrays[named:]]), nlp.vocab.strings, names)
+            named = len(arrays)
+
+    for _ in pipe_in_zones(nlp, ((t, i) for i, t in enumerate(texts)), batch_size=batch_size, consume=consume,
+                           zone_end=zone_end):
         pass
     doc_parts, ctx_parts, ctx_doc = [], [], []
     for start in range(0, len(arrays), _ROW_BATCH):
