@@ -118,6 +118,24 @@ def test_zoned_pipe_keeps_order_and_frees_nothing_it_returns(tiny_nlp, monkeypat
     assert all(spans == ["UAV"] for _, spans in out)
 
 
+def test_word_names_are_read_before_each_zone_ends(monkeypatch):
+    """Training looks up the text of word keys once per memory zone: every word of every zone
+    gets its name (words of letters, lower case), even those whose strings the zone frees."""
+    from dualuse.model import zones
+    from dualuse.model.pipeline import build_pipeline
+    from dualuse.training.prepare import rows_of
+
+    monkeypatch.setattr(zones, "WARM_DOCS", 3)
+    monkeypatch.setattr(zones, "ZONE_DOCS", 4)
+    words = [f"Zoned{chr(97 + i)}word" for i in range(15)]  # letters only, one new word per document
+    texts = [f"{w} flies the Navy drone; count {i}." for i, w in enumerate(words)]
+    names = rows_of(texts, build_pipeline()).names
+    for i, w in enumerate(words):
+        assert names.get(spacy.strings.get_string_id(w.lower())) == w.lower()
+        assert names.get(spacy.strings.get_string_id(str(i))) == ""  # not letters: no name
+    assert names[spacy.strings.get_string_id("navy")] == "navy"
+
+
 def test_saved_forms_are_used_only_for_the_terms_they_were_made_from(tiny_nlp, tmp_path):
     import json as _json
 
