@@ -42,15 +42,11 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     inputs = [str(i) for i in inputs]
     units = _skip_done(iter_units(inputs, options, stdin), list(done_ids))
     if jobs > 1:
-        from dualuse.model.bundle import verify_bundle
         from dualuse.model.parallel import tag_units_in_processes
-        from dualuse.model.taxonomy import packaged
 
-        manifest = verify_bundle(packaged("default") if model is None else model)
         # Up to 128 inputs go to a worker at a time; a live feed sends what has arrived.
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
-                                      batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode,
-                                      model_name=f"{manifest.get('name')} {manifest.get('version')}")
+                                      batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode)
     from dualuse.model import load
 
     tagger = load(model)

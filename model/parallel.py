@@ -157,8 +157,10 @@ def _fork_safe() -> bool:
 
 
 def start_workers(jobs: int, model=None, thresholds: tuple | None = None, options=None,
-                  batch_size: int = 64) -> tuple[ProcessPoolExecutor, Callable[[], ProcessPoolExecutor]]:
-    """A pool of ``jobs`` tagging processes and a function that makes a fresh one.
+                  batch_size: int = 64) -> tuple[ProcessPoolExecutor, Callable[[], ProcessPoolExecutor], str]:
+    """A pool of ``jobs`` tagging processes, a function that makes a fresh one, and the bundle's
+    "name version" (for error records). The bundle is verified here either way, so a bad
+    bundle fails before any work is handed out.
 
     Where it is safe (``_fork_safe``) the bundle is loaded here and the workers are forked from
     this process at once: they start with the bundle in memory instead of each importing spaCy
@@ -166,18 +168,23 @@ def start_workers(jobs: int, model=None, thresholds: tuple | None = None, option
     than one job. Elsewhere, and for every pool made afterwards (a worker died, and by then the
     read-ahead thread runs), a fork server starts clean workers that load the bundle themselves.
     """
-    initargs = (model, thresholds, batch_size, options)
+    def pool_in(context) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                                   initargs=(model, thresholds, batch_size, options))
 
     def clean_pool() -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["dualuse.model.parallel", "dualuse.corpora.readers"])
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=initargs)
+        return pool_in(context)
 
     if not _fork_safe():
-        return clean_pool(), clean_pool
-    tagger_for(model, thresholds)  # loaded (and verified) here: a bad bundle fails before any work
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_init_worker, initargs=initargs)
+        from .bundle import verify_bundle
+        from .taxonomy import packaged
+
+        manifest = verify_bundle(packaged("default") if model is None else model)
+        return clean_pool(), clean_pool, f"{manifest.get('name')} {manifest.get('version')}"
+    tagger = tagger_for(model, thresholds)
+    pool = pool_in(multiprocessing.get_context("fork"))
     # Objects alive now are never collected in the children, so collecting does not copy the
     # pages they share with this process.
     gc.freeze()
@@ -187,23 +194,23 @@ def start_workers(jobs: int, model=None, thresholds: tuple | None = None, option
         pool.submit(int).result()
     finally:
         gc.unfreeze()
-    return pool, clean_pool
+    return pool, clean_pool, tagger.model
 
 
 def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds: tuple | None = None,
                            options=None, batch_size: int = 64, chunk_size: int = 64,
-                           with_text: bool = False, encode: bool = False,
-                           model_name: str = "dualuse") -> Iterator[dict]:
+                           with_text: bool = False, encode: bool = False) -> Iterator[dict]:
     """Tag input units in ``jobs`` worker processes; records come back in input order.
 
-    The workers are started before this returns (``start_workers``); the records come from the
-    iterator it returns. At most a few chunks per worker are in flight, so memory stays flat.
+    The workers are started, and the bundle verified, before this returns
+    (``start_workers``); the records come from the iterator it returns. At most a few chunks
+    per worker are in flight, so memory stays flat.
     Chunks hold up to ``chunk_size`` units, fewer when the input is a live feed (``ReadAhead``).
     When a worker dies (killed, out of memory) the chunks in flight are retried in a fresh pool;
     a chunk that fails again is retried one document at a time, and a document that still kills
     its worker gets an error record instead of stopping the run.
     """
-    pool, new_pool = start_workers(jobs, model, thresholds, options, batch_size)
+    pool, new_pool, model_name = start_workers(jobs, model, thresholds, options, batch_size)
     return _tag_in_pool(pool, new_pool, units, jobs=jobs, chunk_size=chunk_size, with_text=with_text,
                         encode=encode, model_name=model_name)
 

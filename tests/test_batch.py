@@ -456,7 +456,7 @@ started = []
 start_workers = parallel.start_workers
 
 def remember(*args, **kwargs):
-    pool, new_pool = start_workers(*args, **kwargs)
+    pool, new_pool, name = start_workers(*args, **kwargs)
     started.append(pool._mp_context.get_start_method())
 
     def renewed():
@@ -464,7 +464,7 @@ def remember(*args, **kwargs):
         started.append(fresh._mp_context.get_start_method())
         return fresh
 
-    return pool, renewed
+    return pool, renewed, name
 
 parallel.start_workers = remember
 texts = {"a": MIL, "boom": CIV, "c": MIL}
