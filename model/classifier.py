@@ -25,24 +25,14 @@ from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
 from .components import TECH_KEY, register_extensions
 from .features import DocArrays, build_rows
-from .linear import POSITIVE, LinearScorer
+from .linear import FLAGS, POSITIVE, Exported, LinearScorer, flag_for
 
 MODEL_FILE = "classifier.skops"
 NUMBERS_FILE = "classifier.npz"
 CFG_FILE = "cfg.json"
 PARTS = ("document", "context")
-FLAGS = ("military", "civilian", "review")
 
 __all__ = ["MilitaryClassifier", "flag_for", "make_classifier", "POSITIVE", "FLAGS"]
-
-
-def flag_for(prob: float, thresholds: dict) -> str:
-    """military at or above the upper threshold, civilian below the lower one, review between."""
-    if prob >= thresholds["military"]:
-        return "military"
-    if prob < thresholds["civilian"]:
-        return "civilian"
-    return "review"
 
 
 def _register() -> None:
@@ -68,6 +58,7 @@ class MilitaryClassifier:
         self.thresholds: dict = {"military": 0.5, "civilian": 0.5}
         self._driver_weights = None
         self._path = None
+        self._skops: Optional[bytes] = None  # the skops file, when the models came as ``Exported``
 
     def initialize(self, get_examples=None, *, nlp: Optional[Language] = None,
                    models: Optional[dict] = None, thresholds: Optional[dict] = None) -> None:
@@ -76,14 +67,20 @@ class MilitaryClassifier:
         if thresholds is not None:
             self.thresholds = dict(thresholds)
 
-    def set_models(self, models: dict) -> None:
+    def set_models(self, models) -> None:
         """``models``: {"document": part, "context": part}, each part a dict with "vocabulary"
-        (KeyVocabulary state) and "pipeline" (fitted scikit-learn Pipeline on key counts)."""
-        missing = set(PARTS) - set(models)
+        (KeyVocabulary state) and "pipeline" (fitted scikit-learn Pipeline on key counts); or
+        the same already ``Exported`` (scorers and skops bytes)."""
+        exported = isinstance(models, Exported)
+        missing = set(PARTS) - set(models.scorers if exported else models)
         if missing:
             raise ValueError(f"classifier models missing: {sorted(missing)}")
-        self.models = models
-        self._set_scorers({name: LinearScorer.from_sklearn(models[name]) for name in PARTS})
+        if exported:
+            self.models, self._skops = None, models.skops
+            self._set_scorers({name: models.scorers[name] for name in PARTS})
+        else:
+            self.models, self._skops = models, None
+            self._set_scorers({name: LinearScorer.from_sklearn(models[name]) for name in PARTS})
 
     def _set_scorers(self, scorers: dict) -> None:
         self.scorers = scorers
@@ -172,13 +169,16 @@ class MilitaryClassifier:
 
     # ---------------------------------------------------------------- serialisation
     def to_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        if self.models is None:
+        if self.models is None and self._skops is None:
             raise ValueError(f"The '{self.name}' component has no fitted models to save.")
         from . import safe
 
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        safe.dump(self.models, path / MODEL_FILE)
+        if self._skops is not None:
+            (path / MODEL_FILE).write_bytes(self._skops)
+        else:
+            safe.dump(self.models, path / MODEL_FILE)
         arrays = {}
         for name in PARTS:
             arrays.update(self.scorers[name].to_arrays(f"{name}_"))
@@ -202,7 +202,7 @@ class MilitaryClassifier:
         self.max_drivers = cfg.get("max_drivers", self.max_drivers)
         with np.load(path / NUMBERS_FILE, allow_pickle=False) as arrays:
             self._set_scorers({name: LinearScorer.from_arrays(arrays, f"{name}_") for name in PARTS})
-        self.models = None
+        self.models, self._skops = None, None
         self._path = path
         return self
 

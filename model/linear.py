@@ -16,9 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix, diags
 
-from .features import HashedVocabulary, KeyVocabulary, vocabulary_from_state
+from .vocabulary import HashedVocabulary, KeyVocabulary, vocabulary_from_state
 
 POSITIVE = "military"
+FLAGS = ("military", "civilian", "review")
+
+
+def flag_for(prob: float, thresholds: dict) -> str:
+    """military at or above the upper threshold, civilian below the lower one, review between."""
+    if prob >= thresholds["military"]:
+        return "military"
+    if prob < thresholds["civilian"]:
+        return "civilian"
+    return "review"
 
 
 @dataclass
@@ -105,3 +115,41 @@ class LinearScorer:
         return cls(vocabulary, idf, bool(tfidf.sublinear_tf), np.asarray(inner.estimator.coef_[0], dtype=np.float64),
                    float(inner.estimator.intercept_[0]), float(calibrator.a_), float(calibrator.b_),
                    classes.index(POSITIVE) == 1)
+
+
+def sklearn_probs(part: dict, X) -> np.ndarray:
+    """Military probabilities of count rows ``X`` by a fitted part, with scikit-learn itself."""
+    pipeline = part["pipeline"]
+    if "calibrator" in part:
+        calibrator = part["calibrator"]
+        probs = calibrator.predict_proba(pipeline.decision_function(X).reshape(-1, 1))
+        return probs[:, list(calibrator.classes_).index(POSITIVE)]
+    return pipeline.predict_proba(X)[:, list(pipeline.classes_).index(POSITIVE)]
+
+
+def check_export(part: dict, X) -> LinearScorer:
+    """Scoring uses the models' numbers without scikit-learn: they must give its probabilities.
+    Returns the scorer that was checked."""
+    scorer = LinearScorer.from_sklearn(part)
+    ours = scorer.military_probs(scorer.weighted(X))
+    theirs = sklearn_probs(part, X)
+    worst = float(np.max(np.abs(ours - theirs))) if len(ours) else 0.0
+    if worst > 1e-5:
+        raise RuntimeError(f"exported model differs from scikit-learn's by {worst:.2e}")
+    return scorer
+
+
+@dataclass
+class Exported:
+    """Fitted models in the form a bundle keeps them: the scorers (``classifier.npz``) and the
+    skops file's bytes. Made where scikit-learn is imported (the out-of-core learner's own
+    process), so that the process writing the bundle needs neither scikit-learn nor skops."""
+
+    scorers: dict
+    skops: bytes
+
+    @classmethod
+    def of(cls, models: dict) -> "Exported":
+        from .safe import dumps
+
+        return cls({name: LinearScorer.from_sklearn(part) for name, part in models.items()}, dumps(models))

@@ -32,18 +32,26 @@ class UnsafeModelError(ValueError):
     """A model file holds types outside the trusted list, or cannot be read as skops."""
 
 
-def dump(obj, path: Path) -> None:
+def dumps(obj) -> bytes:
+    """``obj`` as skops bytes, refused when loading would not trust one of its types."""
+    import io
+
     import skops.io as sio
 
-    path.write_bytes(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=1))
-    unknown = types_in(path) - TRUSTED_TYPES
+    data = sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+    unknown = types_in(io.BytesIO(data)) - TRUSTED_TYPES
     if unknown:
-        path.unlink()
         raise UnsafeModelError(f"refusing to save types that loading would not trust: {sorted(unknown)}")
+    return data
 
 
-def types_in(path: Path) -> set[str]:
-    """Every type named in a skops file's schema (read as JSON; nothing is constructed)."""
+def dump(obj, path: Path) -> None:
+    path.write_bytes(dumps(obj))
+
+
+def types_in(path) -> set[str]:
+    """Every type named in a skops file's schema (read as JSON; nothing is constructed).
+    ``path``: a file path or a binary file object."""
     with zipfile.ZipFile(path) as archive:
         schema = json.loads(archive.read("schema.json"))
     found: set[str] = set()

@@ -5,7 +5,7 @@ import pytest
 
 from dualuse.model.classifier import flag_for
 from dualuse.training.evaluate import expected_calibration_error
-from dualuse.training.fit import choose_thresholds
+from dualuse.training.evaluate import choose_thresholds
 
 
 def test_review_band_covers_the_uncertain_middle():

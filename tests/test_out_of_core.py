@@ -12,9 +12,9 @@ from corpus_factory import make_docs, write_jsonl
 from dualuse.cli.main import app
 from dualuse.corpora.labelled import CorpusError, read_corpora
 from dualuse.model import load
-from dualuse.model.features import HashedVocabulary, KeyRows
+from dualuse.model.vocabulary import HashedVocabulary, KeyRows
 from dualuse.model.pipeline import build_pipeline
-from dualuse.training import stream
+from dualuse.training import learner, stream
 from dualuse.training.prepare import prepare
 from dualuse.training.train import evaluate, train
 
@@ -60,11 +60,11 @@ def test_out_of_core_bundle_is_hashed_and_numbers_match_sklearn(ooc_bundle, corp
     clf = load(out).nlp.get_pipe("dualuse_classifier")
     scorer = clf.scorers["document"]
     assert isinstance(scorer.vocabulary, HashedVocabulary)
-    assert len(scorer.coef) == stream.N_FEATURES
+    assert len(scorer.coef) == learner.N_FEATURES
     models = clf.sklearn_models()  # through skops and the trusted-type list
     assert type(models["document"]["pipeline"][-1]).__name__ == "SGDClassifier"
     assert "calibrator" in models["document"]
-    from dualuse.training.fit import sklearn_probs
+    from dualuse.model.linear import sklearn_probs
 
     nlp = build_pipeline()
     rows = prepare(read_corpora([corpora[1]]), nlp).doc_rows
@@ -161,14 +161,14 @@ def test_progress_reports_both_stages_to_their_totals(corpora, tmp_path, monkeyp
     train([corpora[0]], tmp_path / "p", out_of_core=True,
           progress=lambda done, total, stage="pipeline": seen.setdefault(stage, []).append((done, total)))
     assert seen["pipeline"][-1] == (300, 300) and [d for d, _ in seen["pipeline"]] == [100, 200, 300]
-    steps = -(-3 // stream.BUFFER_CHUNKS) * stream.MAX_EPOCHS  # a small corpus gets the most passes
+    steps = -(-3 // learner.BUFFER_CHUNKS) * learner.MAX_EPOCHS  # a small corpus gets the most passes
     assert seen["learning"][-1] == (steps, steps)
 
 
 def test_epochs_follow_the_size_of_the_fit_part():
-    assert stream.epochs_for(1) == stream.epochs_for(1_700) == stream.MAX_EPOCHS
-    assert stream.epochs_for(8_200) == stream.epochs_for(10**7) == stream.MIN_EPOCHS
-    sizes = [stream.epochs_for(n) for n in range(1, 40_000, 100)]
+    assert learner.epochs_for(1) == learner.epochs_for(1_700) == learner.MAX_EPOCHS
+    assert learner.epochs_for(8_200) == learner.epochs_for(10**7) == learner.MIN_EPOCHS
+    sizes = [learner.epochs_for(n) for n in range(1, 40_000, 100)]
     assert sizes == sorted(sizes, reverse=True)
 
 
@@ -230,3 +230,61 @@ def test_rehearsal_keeps_a_base_corpus_with_repeated_texts_as_memory_does(corpor
     assert results["streamed"]["report"]["split"]["out_of_core"] is True
     assert results["streamed"]["manifest"]["corpus"]["documents"] == 300 + 34
     assert results["streamed"]["manifest"]["corpus"] == results["memory"]["manifest"]["corpus"]
+
+
+def test_training_process_imports_neither_scikit_learn_nor_skops_out_of_core(corpora, tmp_path):
+    # The learner's own process imports them while this one runs the spaCy pass; the bundle is
+    # still complete (its skops file made there) and loads.
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from dualuse.training import stream
+from dualuse.training.train import train
+stream.CHUNK_DOCS = 100
+train([{str(corpora[0])!r}], {str(tmp_path / 'b')!r}, out_of_core=True, rehearse=False, jobs=2)
+print(sorted({{m.split('.')[0] for m in sys.modules}} & {{'sklearn', 'skops'}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    clf = load(tmp_path / "b").nlp.get_pipe("dualuse_classifier")
+    assert type(clf.sklearn_models()["context"]["pipeline"][-1]).__name__ == "SGDClassifier"
+
+
+def test_learner_process_never_outlives_training_and_its_errors_come_back(tmp_path, monkeypatch):
+    started = []
+
+    class Recorded(learner.LearnerProcess):
+        def __init__(self):
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(learner, "LearnerProcess", Recorded)
+    # Refused before the pipeline: the learner, still importing, is ended with the training.
+    one_class = write_jsonl(tmp_path / "one.jsonl", [r for r in make_docs(30, seed=43) if r["label"] == "civilian"])
+    with pytest.raises(CorpusError, match="single class"):
+        train([one_class], tmp_path / "out", out_of_core=True, rehearse=False)
+    assert len(started) == 1 and started[0]._proc.returncode is not None
+    assert not (tmp_path / "out").exists()
+    # An error inside the learner comes back as itself, with its message.
+    n = learner.N_FEATURES
+    extracted = learner.Extracted(
+        files=[tmp_path / "gone.joblib"], documents=100, df={p: np.zeros(n, np.int64) for p in learner.PARTS},
+        rows={p: 80 for p in learner.PARTS},
+        context_rows_by_class={(w, m): 20 for w in (learner.FIT, learner.CALIBRATE, learner.EVALUATE)
+                               for m in (True, False)})
+    with learner.LearnerProcess() as process:
+        with pytest.raises(FileNotFoundError, match="gone.joblib"):
+            process.run(extracted, seed=0, held_out=0.2, review_cost=0.25, documents=100)
+    assert process._proc.returncode == 0
+
+
+def test_a_learner_process_that_dies_is_reported(tmp_path):
+    with learner.LearnerProcess() as process:
+        process._proc.kill()
+        process._proc.wait()
+        with pytest.raises(RuntimeError, match="learner process ended unexpectedly"):
+            process.run(learner.Extracted(files=[], documents=0), seed=0, held_out=0.2, review_cost=0.25,
+                        documents=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dualuse.model.classifier import flag_for
+from dualuse.model.linear import flag_for
 from dualuse.model.taxonomy import FAMILIES
 
 
@@ -87,3 +87,26 @@ def format_report(report: dict) -> str:
         lines.append(f"{fam:22s} {m['n']:5d} {m['military']:5d} {m['precision']:6.3f} {m['recall']:6.3f} "
                      f"{m['f1']:6.3f} {auc:>6s} {m['ece']:6.3f}")
     return "\n".join(lines)
+
+
+def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost: float = 0.25) -> dict:
+    """The two thresholds of the review band, chosen on held-out data.
+
+    Each held-out document costs 1 when flagged wrongly and ``review_cost`` when sent to
+    review; the thresholds minimise the total. Where several pairs cost the same (nothing
+    held out falls between them), the widest band wins: on unseen text, sending a doubtful
+    document to a person is the safer mistake.
+    """
+    y = np.asarray(y_military, dtype=bool)
+    probs = np.asarray(probs, dtype=float)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    best = None
+    for low in grid[grid <= 0.5]:
+        for high in grid[grid >= low]:
+            mil, civ = probs >= high, probs < low
+            cost = (mil & ~y).sum() + (civ & y).sum() + review_cost * (~mil & ~civ).sum()
+            key = (round(float(cost), 6), -(high - low))
+            if best is None or key < best[0]:
+                best = (key, float(low), float(high))
+    _, low, high = best
+    return {"military": high, "civilian": low, "review_cost": review_cost}

@@ -9,9 +9,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from dualuse.model.classifier import POSITIVE
-from dualuse.model.features import KeyRows, KeyVocabulary, vocabulary_from_state
-from dualuse.model.linear import LinearScorer
+from dualuse.model.linear import check_export, sklearn_probs
+from dualuse.model.vocabulary import KeyRows, KeyVocabulary, vocabulary_from_state
 
 from .prepare import Prepared
 
@@ -58,26 +57,6 @@ def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: fl
     return part
 
 
-def sklearn_probs(part: dict, X) -> np.ndarray:
-    """Military probabilities of count rows ``X`` by a fitted part, with scikit-learn itself."""
-    pipeline = part["pipeline"]
-    if "calibrator" in part:
-        calibrator = part["calibrator"]
-        probs = calibrator.predict_proba(pipeline.decision_function(X).reshape(-1, 1))
-        return probs[:, list(calibrator.classes_).index(POSITIVE)]
-    return pipeline.predict_proba(X)[:, list(pipeline.classes_).index(POSITIVE)]
-
-
-def check_export(part: dict, X) -> None:
-    """Scoring uses the models' numbers without scikit-learn: they must give its probabilities."""
-    scorer = LinearScorer.from_sklearn(part)
-    ours = scorer.military_probs(scorer.weighted(X))
-    theirs = sklearn_probs(part, X)
-    worst = float(np.max(np.abs(ours - theirs))) if len(ours) else 0.0
-    if worst > 1e-5:
-        raise RuntimeError(f"exported model differs from scikit-learn's by {worst:.2e}")
-
-
 def fit_models(prepared: Prepared, *, seed: int = 0, C: float | None = None, n_jobs: int = 1) -> dict:
     doc_weights = prepared.weights
     doc_part = fit_part(prepared.doc_rows, prepared.labels, prepared.names, seed=seed, C=C, weights=doc_weights,
@@ -99,26 +78,3 @@ def fit_models(prepared: Prepared, *, seed: int = 0, C: float | None = None, n_j
 
 def military_probs(part: dict, rows: KeyRows) -> np.ndarray:
     return sklearn_probs(part, vocabulary_from_state(part["vocabulary"]).transform(rows))
-
-
-def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost: float = 0.25) -> dict:
-    """The two thresholds of the review band, chosen on held-out data.
-
-    Each held-out document costs 1 when flagged wrongly and ``review_cost`` when sent to
-    review; the thresholds minimise the total. Where several pairs cost the same (nothing
-    held out falls between them), the widest band wins: on unseen text, sending a doubtful
-    document to a person is the safer mistake.
-    """
-    y = np.asarray(y_military, dtype=bool)
-    probs = np.asarray(probs, dtype=float)
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    best = None
-    for low in grid[grid <= 0.5]:
-        for high in grid[grid >= low]:
-            mil, civ = probs >= high, probs < low
-            cost = (mil & ~y).sum() + (civ & y).sum() + review_cost * (~mil & ~civ).sum()
-            key = (round(float(cost), 6), -(high - low))
-            if best is None or key < best[0]:
-                best = (key, float(low), float(high))
-    _, low, high = best
-    return {"military": high, "civilian": low, "review_cost": review_cost}

@@ -11,15 +11,16 @@ import numpy as np
 from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, bundle_text_keys,
                                       check_classes, corpus_sha256, iter_bundle_corpus, iter_corpora, pack_corpus,
                                       text_key)
-from dualuse.model.pipeline import build_pipeline
 
 from .evaluate import binary_metrics, evaluate_predictions
-from .package import package
-from .prepare import prepare_cached
-from .stream import LARGE_CORPUS
+
+# This module imports neither spaCy nor scikit-learn at its top: out of core, the learner's
+# process (``learner.LearnerProcess``) starts before spaCy is imported and imports
+# scikit-learn while this process runs the spaCy pass.
 
 MIN_PER_CLASS = 10
 MIN_PER_PART = 3  # documents of each label in each held-out part, out of core
+LARGE_CORPUS = 200_000  # documents: `dualuse train` goes out of core by itself from here
 
 
 def base_bundle(base) -> tuple[Path, object]:
@@ -85,6 +86,10 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
         sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
     _check_counts(counts)
+    from dualuse.model.pipeline import build_pipeline
+
+    from .prepare import prepare_cached
+
     nlp = build_pipeline(taxonomy)
     total = len(docs)
     prepared = prepare_cached(docs, nlp, cache, jobs=jobs,
@@ -92,7 +97,8 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
 
     from sklearn.model_selection import StratifiedShuffleSplit
 
-    from .fit import choose_thresholds, fit_models, military_probs
+    from .evaluate import choose_thresholds
+    from .fit import fit_models, military_probs
 
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
@@ -113,10 +119,6 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
                   force=force)
 
 
-LATER_IMPORTS = ("dualuse.training.fit", "sklearn.linear_model", "sklearn.metrics", "sklearn.pipeline",
-                 "sklearn.feature_extraction.text", "skops.io")
-
-
 def _check_counts(counts: dict) -> None:
     check_classes(counts)
     if min(counts.values()) < MIN_PER_CLASS:
@@ -124,6 +126,8 @@ def _check_counts(counts: dict) -> None:
 
 
 def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, version, force) -> dict:
+    from .package import package
+
     card = model_card(name=name, version=version, corpus=corpus, report=report, thresholds=thresholds)
     manifest = package(nlp, models, thresholds, out, name=name, version=version, corpus=corpus,
                        metrics=report, force=force, extra_files={"model_card.md": card, TRAINING_CORPUS: packed})
@@ -137,24 +141,27 @@ def _train_streaming(new_docs, base_path: Path | None, base_weight, sources: lis
     import os
     import tempfile
 
+    from .learner import LearnerProcess
     from .stream import WorkFolder
 
-    with WorkFolder(cache) as folder:
+    # Started first, so that it imports scikit-learn and skops while this process checks the
+    # corpus, imports spaCy and builds the pipeline, on the core that is idle meanwhile.
+    with LearnerProcess() as learner, WorkFolder(cache) as folder:
         fd, packed = tempfile.mkstemp(prefix="corpus-", suffix=".jsonl.gz.part", dir=folder)
         os.close(fd)
         try:
-            return _stream_in(folder, Path(packed), new_docs, base_path, base_weight, sources, taxonomy, out,
-                              name=name, version=version, force=force, seed=seed, held_out=held_out,
+            return _stream_in(folder, Path(packed), learner, new_docs, base_path, base_weight, sources, taxonomy,
+                              out, name=name, version=version, force=force, seed=seed, held_out=held_out,
                               review_cost=review_cost, progress=progress, jobs=jobs)
         finally:
             Path(packed).unlink(missing_ok=True)
 
 
-def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, base_weight, sources, taxonomy, out, *,
+def _stream_in(folder: Path, packed: Path, learner, new_docs, base_path: Path | None, base_weight, sources, taxonomy, out, *,
                name, version, force, seed, held_out, review_cost, progress, jobs) -> dict:
     import dataclasses
 
-    from .stream import CALIBRATE, EVALUATE, doc_hash, extract, import_in_background, learn, part_of
+    from .learner import CALIBRATE, EVALUATE, doc_hash, part_of
 
     # Pass 0: every line checked and counted before any long work. Of the base corpus only text
     # keys and labels are held: its documents that the new corpora do not already hold.
@@ -195,42 +202,23 @@ def _stream_in(folder: Path, packed: Path, new_docs, base_path: Path | None, bas
             raise CorpusError(f"out of core, the {part} part ({held_out / 2:.0%} of the documents, chosen by a hash "
                               f"of their text) would hold {n} {label} documents, fewer than {MIN_PER_PART}: "
                               "give more documents, a larger --held-out, or train --in-memory (stratified)")
+    from dualuse.model.pipeline import build_pipeline
+
+    from .stream import extract
+
     nlp = build_pipeline(taxonomy)
     total = sum(counts.values())
     # Pass 1: the pipeline, while this process also packs the corpus for the bundle and hashes it.
     scan = CorpusScan(pack_to=packed)
     try:
-        # What learning and writing the bundle import (scikit-learn, skops: one to two seconds)
-        # is imported while the workers run the pipeline, once they are forked.
-        later = []
         extracted = extract((scan.add(d) for d in chain(new_docs(), base_kept())), nlp, folder, seed=seed,
                             held_out=held_out, jobs=jobs,
-                            on_workers_started=lambda: later.append(import_in_background(LATER_IMPORTS)),
                             progress=None if progress is None else (lambda done: progress(done, total)))
     finally:
         scan.close()
-    for thread in later:
-        thread.join()
-    from .fit import choose_thresholds
-
-    models, evaluation = learn(extracted, seed=seed, held_out=held_out,
-                               progress=None if progress is None else (lambda d, t: progress(d, t, "learning")))
-    ev = evaluation["document"]
-    if len(ev["military"]) < 2 or len(set(ev["military"].tolist())) < 2:
-        raise CorpusError("too few held-out documents of each label to choose thresholds; "
-                          "give more documents or a larger --held-out")
-    thresholds = choose_thresholds(ev["military"], ev["probs"], review_cost=review_cost)
-    labels = np.where(ev["military"], "military", "civilian").astype(object)
-    report = evaluate_predictions(labels, ev["probs"], ev["families"], thresholds)
-    ctx = evaluation["context"]
-    if len(ctx["military"]):
-        report["mentions"] = binary_metrics(ctx["military"], ctx["probs"])
-    held_docs = len(ev["military"])
-    cal_docs = evaluation["document"]["calibration_rows"]
-    report["split"] = {"fit": total - held_docs - cal_docs, "held_out": held_docs, "calibration": cal_docs,
-                       "seed": seed, "out_of_core": True}
-    report["C"] = None
-    report["alpha"] = models["document"]["alpha"]
+    learned = learner.run(extracted, seed=seed, held_out=held_out, review_cost=review_cost, documents=total,
+                          progress=None if progress is None else (lambda d, t: progress(d, t, "learning")))
+    models, thresholds, report = learned["models"], learned["thresholds"], learned["report"]
     corpus = {"sha256": scan.sha256, "documents": total, "labels": counts, "sources": sources}
     return _write(nlp, models, thresholds, report, corpus, out, packed,
                   name=name, version=version, force=force)
