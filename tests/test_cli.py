@@ -58,3 +58,17 @@ def test_terms_search():
     rows = records(result.stdout)
     assert rows and all("aperture" in json.dumps(r).lower() for r in rows)
     assert any((r["category"] or "").startswith("6A008") for r in rows)
+
+
+def test_console_command_keeps_exit_codes_and_output():
+    # `dualuse` runs main(), which wraps the typer app (and spares the exit a full collection).
+    import subprocess
+    import sys
+
+    military = subprocess.run([sys.executable, "-m", "dualuse.cli.main", "tag", "-", "--fail-on", "military"],
+                              input="The Navy tested UAV swarms with radar.", capture_output=True, text=True,
+                              timeout=300)
+    assert military.returncode == 3 and json.loads(military.stdout)["flag"] == "military"
+    usage = subprocess.run([sys.executable, "-m", "dualuse.cli.main", "no-such-command"], capture_output=True,
+                           text=True, timeout=300)
+    assert usage.returncode == 2

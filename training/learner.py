@@ -326,6 +326,9 @@ def serve() -> None:
             send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     else:
         send(("done", result))
+    import gc
+
+    gc.freeze()  # exit without the collector scanning scikit-learn's objects first (as ``cli.main.main``)
 
 
 class LearnerProcess:
