@@ -149,7 +149,7 @@ class ReadAhead:
         self._closed.set()
 
 
-def _fork_safe() -> bool:
+def fork_safe() -> bool:
     """Whether worker processes can be forked from this one: Linux (fork is the platform's
     own start method there) and no other thread that could hold a lock the children need."""
     return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
@@ -162,7 +162,7 @@ def start_workers(jobs: int, model=None, thresholds: tuple | None = None, option
     "name version" (for error records). The bundle is verified here either way, so a bad
     bundle fails before any work is handed out.
 
-    Where it is safe (``_fork_safe``) the bundle is loaded here and the workers are forked from
+    Where it is safe (``fork_safe``) the bundle is loaded here and the workers are forked from
     this process at once: they start with the bundle in memory instead of each importing spaCy
     and loading it again, which with two jobs was about a quarter of a second more start-up
     than one job. Elsewhere, and for every pool made afterwards (a worker died, and by then the
@@ -177,7 +177,7 @@ def start_workers(jobs: int, model=None, thresholds: tuple | None = None, option
         context.set_forkserver_preload(["dualuse.model.parallel", "dualuse.corpora.readers"])
         return pool_in(context)
 
-    if not _fork_safe():
+    if not fork_safe():
         from .bundle import verify_bundle
         from .taxonomy import packaged
 

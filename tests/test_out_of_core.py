@@ -288,3 +288,19 @@ def test_a_learner_process_that_dies_is_reported(tmp_path):
         with pytest.raises(RuntimeError, match="learner process ended unexpectedly"):
             process.run(learner.Extracted(files=[], documents=0), seed=0, held_out=0.2, review_cost=0.25,
                         documents=0)
+
+
+def test_the_two_models_learn_the_same_in_a_forked_process_or_here(corpora, tmp_path, monkeypatch):
+    import dualuse.model.parallel as parallel
+
+    monkeypatch.setattr(stream, "CHUNK_DOCS", 100)
+    extracted = stream.extract(read_corpora([corpora[0]]), build_pipeline(), tmp_path, seed=0, held_out=0.2)
+    results = {}
+    for forked in (True, False):
+        monkeypatch.setattr(parallel, "fork_safe", lambda forked=forked: forked)
+        results[forked] = learner.learn(extracted, seed=0, held_out=0.2)
+    for p in learner.PARTS:
+        a, b = results[True][0][p], results[False][0][p]
+        np.testing.assert_array_equal(a["pipeline"][-1].coef_, b["pipeline"][-1].coef_)
+        assert a["alpha"] == b["alpha"]
+        np.testing.assert_array_equal(results[True][1][p]["probs"], results[False][1][p]["probs"])

@@ -134,102 +134,119 @@ def _rows(chunk: Chunk, part_name: str, parts: np.ndarray, which: int, with_docs
 def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | None = None, min_context_rows: int = 10,
           progress: Callable[[int, int], None] | None = None) -> tuple[dict, dict]:
     """Pass 2 and 3: the calibrated models ({"document": part, "context": part}, as ``fit_models``
-    returns) and, per model, the evaluation part's labels, probabilities and families."""
-    import joblib
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
-    from sklearn.metrics import log_loss
-    from sklearn.pipeline import Pipeline
+    returns) and, per model, the evaluation part's labels, probabilities and families.
 
+    The two models learn at the same time where this process can fork (``fork_safe``): the
+    context model in a forked copy of this process, the document model here (two threads gained
+    nothing: the steps around the SGD loops hold the GIL)."""
+    from dualuse.model.parallel import fork_safe
 
-    rng = np.random.default_rng(seed)
     # Too few mention contexts of a class to fit on, or none of a class to calibrate on: whole
     # documents serve as contexts too (as in memory).
     counts = extracted.context_rows_by_class
     with_docs = (min(counts[FIT, True], counts[FIT, False]) < min_context_rows
                  or min(counts[CALIBRATE, True], counts[CALIBRATE, False]) == 0)
-    idf = {"document": _idf(extracted.df["document"], extracted.rows["document"])}
-    ctx_df, ctx_n = extracted.df["context"], extracted.rows["context"]
-    if with_docs:
-        ctx_df, ctx_n = ctx_df + extracted.df["document"], ctx_n + extracted.rows["document"]
-    idf["context"] = _idf(ctx_df, ctx_n)
-    tfidf = {p: _tfidf(idf[p]) for p in PARTS}
-    learners = {p: [SGDClassifier(loss="log_loss", alpha=a, random_state=seed, average=AVERAGE) for a in ALPHAS]
-                for p in PARTS}
+    common = dict(seed=seed, held_out=held_out, with_docs=with_docs,
+                  epochs=epochs_for(extracted.rows["document"]) if epochs is None else epochs)
+    pool = None
+    if fork_safe():
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        context = pool.submit(_learn_part, extracted, "context", **common) if pool is not None else None
+        results = {"document": _learn_part(extracted, "document", progress=progress, **common)}
+        results["context"] = context.result() if context is not None else _learn_part(extracted, "context", **common)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return {p: results[p][0] for p in PARTS}, {p: results[p][1] for p in PARTS}
+
+
+def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, with_docs: bool, epochs: int,
+                progress: Callable[[int, int], None] | None = None) -> tuple[dict, dict]:
+    """One model (``p``: "document" or "context"): its calibrated part and its evaluation."""
+    import joblib
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.metrics import log_loss
+    from sklearn.pipeline import Pipeline
+
+    rng = np.random.default_rng((seed, PARTS.index(p)))
+    if p == "document":
+        tfidf = _tfidf(_idf(extracted.df["document"], extracted.rows["document"]))
+    else:
+        ctx_df, ctx_n = extracted.df["context"], extracted.rows["context"]
+        if with_docs:
+            ctx_df, ctx_n = ctx_df + extracted.df["document"], ctx_n + extracted.rows["document"]
+        tfidf = _tfidf(_idf(ctx_df, ctx_n))
+    learners = [SGDClassifier(loss="log_loss", alpha=a, random_state=seed, average=AVERAGE) for a in ALPHAS]
     classes = np.array(["civilian", "military"], dtype=object)
     steps = 0
-    n_epochs = epochs_for(extracted.rows["document"]) if epochs is None else epochs
-    total_steps = n_epochs * -(-len(extracted.files) // BUFFER_CHUNKS)
-    for epoch in range(n_epochs):
+    total_steps = epochs * -(-len(extracted.files) // BUFFER_CHUNKS)
+    for epoch in range(epochs):
         order = rng.permutation(len(extracted.files))
         for start in range(0, len(order), BUFFER_CHUNKS):
             loaded = [joblib.load(extracted.files[i]) for i in order[start:start + BUFFER_CHUNKS]]
-            for p in PARTS:
-                pieces = [_rows(c, p, c.parts(seed, held_out), FIT, with_docs) for c in loaded]
-                X = tfidf[p].transform(vstack([x for x, _, _ in pieces], format="csr"))
-                y = np.concatenate([y for _, y, _ in pieces])
-                w = np.concatenate([w for _, _, w in pieces])
-                if not len(y):
-                    continue
+            pieces = [_rows(c, p, c.parts(seed, held_out), FIT, with_docs) for c in loaded]
+            X = tfidf.transform(vstack([x for x, _, _ in pieces], format="csr"))
+            y = np.concatenate([y for _, y, _ in pieces])
+            w = np.concatenate([w for _, _, w in pieces])
+            if len(y):
                 shuffle = rng.permutation(len(y))
                 X, y, w = X[shuffle], classes[y[shuffle].astype(np.int64)], w[shuffle]
-                for learner in learners[p]:
+                for learner in learners:
                     learner.partial_fit(X, y, classes=classes, sample_weight=w)
             steps += 1
             if progress is not None:
                 progress(steps, total_steps)
 
     # Decision values of the calibration and evaluation parts, a few numbers per document.
-    held = {p: {CALIBRATE: ([], [], [], []), EVALUATE: ([], [], [], [])} for p in PARTS}
-    check_rows = {}
+    held = {CALIBRATE: ([], [], [], []), EVALUATE: ([], [], [], [])}
+    check_rows = None
     for path in extracted.files:
         chunk = joblib.load(path)
         parts = chunk.parts(seed, held_out)
-        for p in PARTS:
-            for which in (CALIBRATE, EVALUATE):
-                # Mention metrics come from mention contexts only, never from the documents
-                # that stand in for them.
-                X, y, w = _rows(chunk, p, parts, which, with_docs and which == CALIBRATE)
-                if not len(y):
-                    continue
-                Xw = tfidf[p].transform(X)
-                decisions, labels, families, weights = held[p][which]
-                decisions.append(np.stack([lrn.decision_function(Xw) for lrn in learners[p]], axis=1))
-                labels.append(y)
-                weights.append(w)
-                if p == "document":
-                    families.extend(frozenset(f.split("|")) - {""} for f in chunk.families[parts == which].tolist())
-                if which == EVALUATE and p not in check_rows:
-                    check_rows[p] = X[:200]
+        for which in (CALIBRATE, EVALUATE):
+            # Mention metrics come from mention contexts only, never from the documents that
+            # stand in for them.
+            X, y, w = _rows(chunk, p, parts, which, with_docs and which == CALIBRATE)
+            if not len(y):
+                continue
+            Xw = tfidf.transform(X)
+            decisions, labels, families, weights = held[which]
+            decisions.append(np.stack([lrn.decision_function(Xw) for lrn in learners], axis=1))
+            labels.append(y)
+            weights.append(w)
+            if p == "document":
+                families.extend(frozenset(f.split("|")) - {""} for f in chunk.families[parts == which].tolist())
+            if which == EVALUATE and check_rows is None:
+                check_rows = X[:200]
 
-    models, evaluation = {}, {}
-    for p in PARTS:
-        decisions = {w: np.concatenate(held[p][w][0]) if held[p][w][0] else np.zeros((0, len(ALPHAS)))
-                     for w in (CALIBRATE, EVALUATE)}
-        labels = {w: np.concatenate(held[p][w][1]) if held[p][w][1] else np.zeros(0, bool)
-                  for w in (CALIBRATE, EVALUATE)}
-        if len(set(labels[CALIBRATE].tolist())) < 2:
-            raise CorpusError(f"the calibration part of the {p} rows holds a single class; "
-                             "give more documents or a larger held-out share")
-        names = np.where(labels[CALIBRATE], "military", "civilian")
-        cal_weights = np.concatenate(held[p][CALIBRATE][3])
-        best, best_loss, best_cal = 0, np.inf, None
-        for i in range(len(ALPHAS)):
-            cal = LogisticRegression(C=1e4).fit(decisions[CALIBRATE][:, [i]], names, sample_weight=cal_weights)
-            loss = log_loss(labels[CALIBRATE], cal.predict_proba(decisions[CALIBRATE][:, [i]])[:, 1],
-                            sample_weight=cal_weights, labels=[False, True])
-            if loss < best_loss:
-                best, best_loss, best_cal = i, loss, cal
-        sgd = _finished(learners[p][best])
-        part = {"vocabulary": _named_vocabulary(extracted, sgd.coef_[0]).to_state(),
-                "pipeline": Pipeline([("tfidf", tfidf[p]), ("classify", sgd)]),
-                "calibrator": best_cal, "C": None, "alpha": ALPHAS[best]}
-        if p in check_rows:
-            check_export(part, check_rows[p])
-        models[p] = part
-        probs = best_cal.predict_proba(decisions[EVALUATE][:, [best]])[:, 1] if len(labels[EVALUATE]) else np.zeros(0)
-        evaluation[p] = {"military": labels[EVALUATE], "probs": probs,
-                         "families": held[p][EVALUATE][2], "calibration_rows": len(labels[CALIBRATE])}
-    return models, evaluation
+    decisions = {w: np.concatenate(held[w][0]) if held[w][0] else np.zeros((0, len(ALPHAS)))
+                 for w in (CALIBRATE, EVALUATE)}
+    labels = {w: np.concatenate(held[w][1]) if held[w][1] else np.zeros(0, bool) for w in (CALIBRATE, EVALUATE)}
+    if len(set(labels[CALIBRATE].tolist())) < 2:
+        raise CorpusError(f"the calibration part of the {p} rows holds a single class; "
+                         "give more documents or a larger held-out share")
+    names = np.where(labels[CALIBRATE], "military", "civilian")
+    cal_weights = np.concatenate(held[CALIBRATE][3])
+    best, best_loss, best_cal = 0, np.inf, None
+    for i in range(len(ALPHAS)):
+        cal = LogisticRegression(C=1e4).fit(decisions[CALIBRATE][:, [i]], names, sample_weight=cal_weights)
+        loss = log_loss(labels[CALIBRATE], cal.predict_proba(decisions[CALIBRATE][:, [i]])[:, 1],
+                        sample_weight=cal_weights, labels=[False, True])
+        if loss < best_loss:
+            best, best_loss, best_cal = i, loss, cal
+    sgd = _finished(learners[best])
+    part = {"vocabulary": _named_vocabulary(extracted, sgd.coef_[0]).to_state(),
+            "pipeline": Pipeline([("tfidf", tfidf), ("classify", sgd)]),
+            "calibrator": best_cal, "C": None, "alpha": ALPHAS[best]}
+    if check_rows is not None:
+        check_export(part, check_rows)
+    probs = best_cal.predict_proba(decisions[EVALUATE][:, [best]])[:, 1] if len(labels[EVALUATE]) else np.zeros(0)
+    return part, {"military": labels[EVALUATE], "probs": probs, "families": held[EVALUATE][2],
+                  "calibration_rows": len(labels[CALIBRATE])}
 
 
 def epochs_for(fit_docs: int) -> int:
@@ -338,11 +355,15 @@ class LearnerProcess:
     it, also when training stopped before asking anything."""
 
     def __init__(self) -> None:
+        import os
         import subprocess
         import sys
 
+        # One BLAS thread: the learning is sparse, and an idle BLAS helper thread spins for a
+        # while after each call, taking the core from the other model's learner (``learn``).
+        env = {**os.environ, **dict.fromkeys(("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1")}
         self._proc = subprocess.Popen([sys.executable, "-c", "from dualuse.training.learner import serve; serve()"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
     def run(self, extracted: Extracted, *, progress: Callable[[int, int], None] | None = None, **kwargs) -> dict:
         import pickle
