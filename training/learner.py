@@ -312,7 +312,18 @@ LATER_IMPORTS = ("sklearn.linear_model", "sklearn.metrics", "sklearn.pipeline", 
 
 def serve() -> None:
     """The learner process (``LearnerProcess``): import what learning needs, then answer one
-    request read from stdin, replies written to stdout (pickled: both ends are this module)."""
+    request read from stdin, replies written to stdout (pickled: both ends are this module).
+    Ctrl-C reaches this process too: the training process reports it, so it ends quietly."""
+    import gc
+
+    try:
+        _serve()
+    except KeyboardInterrupt:
+        return
+    gc.freeze()  # exit without the collector scanning scikit-learn's objects first (as ``cli.main.main``)
+
+
+def _serve() -> None:
     import importlib
     import os
     import pickle
@@ -343,9 +354,6 @@ def serve() -> None:
             send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     else:
         send(("done", result))
-    import gc
-
-    gc.freeze()  # exit without the collector scanning scikit-learn's objects first (as ``cli.main.main``)
 
 
 class LearnerProcess:
