@@ -227,6 +227,7 @@ def train(
     """Train a bundle: fit, cross-validate, choose thresholds on held-out data, write the bundle."""
     from dualuse.corpora.labelled import CorpusError
     from dualuse.training.evaluate import format_report
+    from dualuse.training.learner import LearnerError
     from dualuse.training.train import train as run_train
 
     from dualuse.model.bundle import BundleError
@@ -254,6 +255,10 @@ def train(
     except (CorpusError, FileExistsError, BundleError, TaxonomyError) as exc:
         progress.stop()
         fail_usage(str(exc))
+    except LearnerError as exc:
+        progress.stop()
+        typer.echo(f"dualuse: {exc}; nothing was written", err=True)
+        raise typer.Exit(EXIT_INPUT_FAILED)
     progress.stop()
     typer.echo(format_report(result["report"]), err=True)
     typer.echo(f"wrote {result['out']}", err=True)

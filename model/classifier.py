@@ -89,11 +89,14 @@ class MilitaryClassifier:
     def sklearn_models(self) -> dict:
         """The fitted scikit-learn pipelines, loaded from the bundle's skops file when needed."""
         if self.models is None:
-            if self._path is None:
-                raise ValueError("this classifier was not loaded from a bundle")
             from . import safe
 
-            self.models = safe.load(self._path / MODEL_FILE)
+            if self._skops is not None:  # trained elsewhere (``Exported``)
+                self.models = safe.loads(self._skops)
+            elif self._path is None:
+                raise ValueError("this classifier was not loaded from a bundle")
+            else:
+                self.models = safe.load(self._path / MODEL_FILE)
         return self.models
 
     # ---------------------------------------------------------------- inference

@@ -67,7 +67,14 @@ def types_in(path) -> set[str]:
     return found
 
 
-def load(path: Path):
+def loads(data: bytes):
+    """``load`` for the bytes of a skops file."""
+    import io
+
+    return load(io.BytesIO(data))
+
+
+def load(path):
     """Load only if every type in the file is on TRUSTED_TYPES.
 
     skops has its own, wider default trust (any scikit-learn estimator, several containers);
@@ -75,14 +82,16 @@ def load(path: Path):
     """
     import skops.io as sio
 
+    name = path.name if isinstance(path, Path) else "the skops data"
+
     try:
         found = types_in(path)
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError) as exc:
-        raise UnsafeModelError(f"{path.name}: not a readable skops model file ({exc})") from None
+        raise UnsafeModelError(f"{name}: not a readable skops model file ({exc})") from None
     unknown = found - TRUSTED_TYPES
     if unknown:
-        raise UnsafeModelError(f"{path.name}: holds types that are not trusted: {sorted(unknown)}")
+        raise UnsafeModelError(f"{name}: holds types that are not trusted: {sorted(unknown)}")
     try:
         return sio.load(path, trusted=sorted(found))
     except Exception as exc:  # skops raises several types for a malformed archive
-        raise UnsafeModelError(f"{path.name}: not a readable skops model file ({exc})") from None
+        raise UnsafeModelError(f"{name}: not a readable skops model file ({exc})") from None

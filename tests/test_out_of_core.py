@@ -285,7 +285,7 @@ def test_a_learner_process_that_dies_is_reported(tmp_path):
     with learner.LearnerProcess() as process:
         process._proc.kill()
         process._proc.wait()
-        with pytest.raises(RuntimeError, match="learner process ended unexpectedly"):
+        with pytest.raises(learner.LearnerError, match="learner process ended unexpectedly"):
             process.run(learner.Extracted(files=[], documents=0), seed=0, held_out=0.2, review_cost=0.25,
                         documents=0)
 
@@ -304,3 +304,64 @@ def test_the_two_models_learn_the_same_in_a_forked_process_or_here(corpora, tmp_
         np.testing.assert_array_equal(a["pipeline"][-1].coef_, b["pipeline"][-1].coef_)
         assert a["alpha"] == b["alpha"]
         np.testing.assert_array_equal(results[True][1][p]["probs"], results[False][1][p]["probs"])
+
+
+def _fail_in_copy():
+    raise CorpusError("bad in the copy")
+
+
+def test_a_forked_learner_copy_sends_back_its_error_with_its_traceback():
+    copy = learner.Forked(_fail_in_copy)
+    with pytest.raises(CorpusError, match="bad in the copy") as caught:
+        copy.result()
+    assert isinstance(caught.value.__cause__, learner.RemoteTraceback)
+    assert "_fail_in_copy" in str(caught.value.__cause__)
+    copy.kill()
+
+
+def test_a_forked_learner_copy_lets_go_of_the_reply_pipe_and_can_be_killed(monkeypatch):
+    # Were the copy to keep the learner's reply pipe open, the training process would never see
+    # the learner end if it died (it waits for the pipe to close).
+    import os
+    import select
+    import time
+
+    read_end, write_end = os.pipe()
+    monkeypatch.setattr(learner, "_REPLY_FD", write_end)
+    copy = learner.Forked(time.sleep, 60)
+    time.sleep(0.5)  # the copy has started and closed its end
+    os.close(write_end)
+    ready, _, _ = select.select([read_end], [], [], 10)
+    assert ready and os.read(read_end, 1) == b""  # end of file: no one else holds the pipe
+    os.close(read_end)
+    started = time.monotonic()
+    copy.kill()
+    assert time.monotonic() - started < 5 and copy._proc.exitcode is not None
+
+
+def test_an_unreadable_reply_ends_the_learner_process():
+    import subprocess
+    import sys
+
+    process = learner.LearnerProcess.__new__(learner.LearnerProcess)
+    process._proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(); sys.stdout.write('garbage'); "
+                               "sys.stdout.flush(); time.sleep(60)"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    with pytest.raises(learner.LearnerError, match="could not be read"):
+        process.run(learner.Extracted(files=[], documents=0), seed=0, held_out=0.2, review_cost=0.25, documents=0)
+    assert process._proc.returncode is not None
+    process.close()
+
+
+def test_a_classifier_given_exported_models_still_gives_its_scikit_learn_models(ooc_bundle):
+    from dualuse.model.classifier import MilitaryClassifier
+    from dualuse.model.linear import Exported
+
+    out, _ = ooc_bundle
+    models = load(out).nlp.get_pipe("dualuse_classifier").sklearn_models()
+    clf = MilitaryClassifier(name="dualuse_classifier")
+    clf.set_models(Exported.of(models))
+    again = clf.sklearn_models()
+    for p in learner.PARTS:
+        np.testing.assert_array_equal(again[p]["pipeline"][-1].coef_, models[p]["pipeline"][-1].coef_)

@@ -148,20 +148,89 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
                  or min(counts[CALIBRATE, True], counts[CALIBRATE, False]) == 0)
     common = dict(seed=seed, held_out=held_out, with_docs=with_docs,
                   epochs=epochs_for(extracted.rows["document"]) if epochs is None else epochs)
-    pool = None
-    if fork_safe():
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    context = Forked(_learn_part, extracted, "context", **common) if fork_safe() else None
     try:
-        context = pool.submit(_learn_part, extracted, "context", **common) if pool is not None else None
         results = {"document": _learn_part(extracted, "document", progress=progress, **common)}
         results["context"] = context.result() if context is not None else _learn_part(extracted, "context", **common)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if context is not None:
+            context.kill()  # ended already, unless the document model failed: then it is not waited for
     return {p: results[p][0] for p in PARTS}, {p: results[p][1] for p in PARTS}
+
+
+class LearnerError(RuntimeError):
+    """The learner's process (or its forked copy) ended without an answer: killed, out of memory."""
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an error raised in another process (the ``__cause__`` of the error)."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def _reraise(exc: BaseException, trace: str):
+    exc.__cause__ = RemoteTraceback(trace)
+    raise exc
+
+
+_REPLY_FD: int | None = None  # the learner process's reply pipe to the training process (``serve``)
+
+
+class Forked:
+    """``fn(*args, **kwargs)`` in a forked copy of this process (Linux, ``fork_safe``): its
+    result with ``result()``, its error raised there with its traceback. The copy closes its
+    inherited end of the learner's reply pipe, so that the training process sees the learner
+    end if it dies, and it is killed if the learner dies."""
+
+    def __init__(self, fn, *args, **kwargs) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_run_forked, args=(child, fn, args, kwargs), daemon=True,
+                                 name="dualuse-learner-copy")
+        self._proc.start()
+        child.close()
+
+    def result(self):
+        try:
+            ok, value, trace = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            raise LearnerError(f"the learner's forked copy ended unexpectedly (exit code {self._proc.exitcode})") \
+                from None
+        self._proc.join()
+        if not ok:
+            _reraise(value, trace)
+        return value
+
+    def kill(self) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._conn.close()
+
+
+def _run_forked(conn, fn, args, kwargs) -> None:
+    import os
+    import traceback
+
+    if _REPLY_FD is not None:
+        os.close(_REPLY_FD)
+    try:  # die with the learner (Linux: PR_SET_PDEATHSIG)
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))
+    except (OSError, AttributeError):
+        pass
+    try:
+        message = (True, fn(*args, **kwargs), None)
+    except Exception as exc:
+        message = (False, exc, traceback.format_exc())
+    conn.send(message)
+    conn.close()
 
 
 def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, with_docs: bool, epochs: int,
@@ -310,27 +379,30 @@ LATER_IMPORTS = ("sklearn.linear_model", "sklearn.metrics", "sklearn.pipeline", 
                  "skops.io")
 
 
-def serve() -> None:
+def serve(reply_fd: int) -> None:
     """The learner process (``LearnerProcess``): import what learning needs, then answer one
-    request read from stdin, replies written to stdout (pickled: both ends are this module).
+    request read from stdin, replies written to ``reply_fd`` (the process's stdout, taken over
+    before any import so that nothing else writes there; pickled: both ends are this module).
     Ctrl-C reaches this process too: the training process reports it, so it ends quietly."""
     import gc
 
+    global _REPLY_FD
+    _REPLY_FD = reply_fd
     try:
-        _serve()
+        _serve(reply_fd)
     except KeyboardInterrupt:
         return
     gc.freeze()  # exit without the collector scanning scikit-learn's objects first (as ``cli.main.main``)
 
 
-def _serve() -> None:
+def _serve(reply_fd: int) -> None:
     import importlib
     import os
     import pickle
     import sys
+    import traceback
 
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not mix with the replies
+    replies = os.fdopen(reply_fd, "wb")
 
     def send(message) -> None:
         pickle.dump(message, replies, protocol=pickle.HIGHEST_PROTOCOL)
@@ -348,10 +420,11 @@ def _serve() -> None:
     try:
         result = learn_and_report(**request, progress=lambda done, total: send(("progress", done, total)))
     except Exception as exc:  # sent back, and raised in the training process
+        trace = traceback.format_exc()
         try:
-            send(("error", exc))
+            send(("error", exc, trace))
         except Exception:  # not picklable: its text then
-            send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), trace))
     else:
         send(("done", result))
 
@@ -370,8 +443,13 @@ class LearnerProcess:
         # One BLAS thread: the learning is sparse, and an idle BLAS helper thread spins for a
         # while after each call, taking the core from the other model's learner (``learn``).
         env = {**os.environ, **dict.fromkeys(("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1")}
-        self._proc = subprocess.Popen([sys.executable, "-c", "from dualuse.training.learner import serve; serve()"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        # The replies go to the process's stdout, taken over before any import; -P: a module in
+        # the current folder must not shadow the real one.
+        code = ("import os, sys; fd = os.dup(1); os.dup2(2, 1); "
+                "from dualuse.training.learner import serve; serve(fd)")
+        flags = ["-P"] if sys.version_info >= (3, 11) else []
+        self._proc = subprocess.Popen([sys.executable, *flags, "-c", code], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, env=env)
 
     def run(self, extracted: Extracted, *, progress: Callable[[int, int], None] | None = None, **kwargs) -> dict:
         import pickle
@@ -379,10 +457,14 @@ class LearnerProcess:
         def receive():
             try:
                 return pickle.load(self._proc.stdout)
-            except (EOFError, OSError, pickle.UnpicklingError):
+            except EOFError:
                 code = self._proc.wait()
-                raise RuntimeError(f"the learner process ended unexpectedly (exit code {code}); "
-                                   "its messages are above") from None
+                raise LearnerError(f"the learner process ended unexpectedly (exit code {code})") from None
+            except Exception as exc:  # unreadable: it is not waited for, it is ended
+                self._proc.kill()
+                self._proc.wait()
+                raise LearnerError(f"the learner process sent what could not be read ({type(exc).__name__}: "
+                                   f"{exc})") from None
 
         try:
             pickle.dump({"extracted": extracted, **kwargs}, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -396,7 +478,7 @@ class LearnerProcess:
                 if progress is not None:
                     progress(*payload)
             elif kind == "error":
-                raise payload[0]
+                _reraise(*payload)
             else:
                 return payload[0]
 

@@ -146,7 +146,8 @@ def _train_streaming(new_docs, base_path: Path | None, base_weight, sources: lis
 
     # Started first, so that it imports scikit-learn and skops while this process checks the
     # corpus, imports spaCy and builds the pipeline, on the core that is idle meanwhile.
-    with LearnerProcess() as learner, WorkFolder(cache) as folder:
+    # The learner is ended before the chunk folder is removed.
+    with WorkFolder(cache) as folder, LearnerProcess() as learner:
         fd, packed = tempfile.mkstemp(prefix="corpus-", suffix=".jsonl.gz.part", dir=folder)
         os.close(fd)
         try:
