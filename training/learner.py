@@ -20,6 +20,8 @@ imports spaCy: keep it so, or the learner's start-up grows by spaCy's.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -501,3 +503,19 @@ class LearnerProcess:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class WorkFolder:
+    """Where chunk files go: the cache folder (kept), or a temporary folder removed afterwards."""
+
+    def __init__(self, cache: str | Path | None) -> None:
+        self.keep = cache is not None
+        self.path = Path(cache) / "chunks" if self.keep else Path(tempfile.mkdtemp(prefix="dualuse-train-"))
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        if not self.keep:
+            shutil.rmtree(self.path, ignore_errors=True)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import tempfile
 from collections import deque
 from itertools import islice
 from pathlib import Path
@@ -139,19 +137,3 @@ def _chunk_from(batch: list[LabelledDoc], pieces: list, vocab: HashedVocabulary)
                  doc_hash=np.array([doc_hash(d.text) for d in batch], dtype=np.uint64),
                  families=np.array(["|".join(sorted(f)) for p in pieces for f in p.families], dtype=str),
                  name_cols=cols, name_keys=keys[first], name_texts=texts[first])
-
-
-class WorkFolder:
-    """Where chunk files go: the cache folder (kept), or a temporary folder removed afterwards."""
-
-    def __init__(self, cache: str | Path | None) -> None:
-        self.keep = cache is not None
-        self.path = Path(cache) / "chunks" if self.keep else Path(tempfile.mkdtemp(prefix="dualuse-train-"))
-        self.path.mkdir(parents=True, exist_ok=True)
-
-    def __enter__(self) -> Path:
-        return self.path
-
-    def __exit__(self, *exc) -> None:
-        if not self.keep:
-            shutil.rmtree(self.path, ignore_errors=True)

@@ -141,8 +141,7 @@ def _train_streaming(new_docs, base_path: Path | None, base_weight, sources: lis
     import os
     import tempfile
 
-    from .learner import LearnerProcess
-    from .stream import WorkFolder
+    from .learner import LearnerProcess, WorkFolder  # neither imports spaCy: the learner starts before it
 
     # Started first, so that it imports scikit-learn and skops while this process checks the
     # corpus, imports spaCy and builds the pipeline, on the core that is idle meanwhile.
