@@ -227,9 +227,21 @@ def pack_corpus(docs: Iterable[LabelledDoc]) -> bytes:
     return gzip.compress("".join(_corpus_line(d) for d in docs).encode("utf-8"), compresslevel=6, mtime=0)
 
 
-def _corpus_line(d: LabelledDoc) -> str:
-    """One document of a packed training corpus."""
-    return json.dumps({"id": d.id, "text": d.text, "label": d.label}, ensure_ascii=False) + "\n"
+def _escaped(d: LabelledDoc) -> tuple[str, str, str]:
+    """A document's id, text and label as JSON values: escaped once, for both lines below."""
+    return tuple(json.dumps(v, ensure_ascii=False) for v in (d.id, d.text, d.label))
+
+
+def _corpus_line(d: LabelledDoc, escaped: tuple | None = None) -> str:
+    """One document of a packed training corpus: the JSON object {"id", "text", "label"}."""
+    i, t, lab = escaped or _escaped(d)
+    return f'{{"id": {i}, "text": {t}, "label": {lab}}}\n'
+
+
+def _digest_line(d: LabelledDoc, escaped: tuple | None = None) -> str:
+    """One document's share of the corpus hash: the JSON array [id, label, text]."""
+    i, t, lab = escaped or _escaped(d)
+    return f"[{i}, {lab}, {t}]\n"
 
 
 def bundle_corpus(bundle: Path) -> list[LabelledDoc]:
@@ -263,13 +275,8 @@ def bundle_text_keys(bundle: Path) -> set:
 def corpus_sha256(docs: Iterable[LabelledDoc]) -> str:
     digest = hashlib.sha256()
     for d in docs:
-        _digest_doc(digest, d)
+        digest.update(_digest_line(d).encode("utf-8"))
     return digest.hexdigest()
-
-
-def _digest_doc(digest, d: LabelledDoc) -> None:
-    digest.update(json.dumps([d.id, d.label, d.text], ensure_ascii=False).encode("utf-8"))
-    digest.update(b"\n")
 
 
 class CorpusScan:
@@ -285,10 +292,9 @@ class CorpusScan:
         self._gz = gzip.GzipFile(filename="", fileobj=self._raw, mode="wb", mtime=0, compresslevel=1)
 
     def add(self, d: LabelledDoc) -> LabelledDoc:
-        # The lines of ``_digest_doc`` and ``_corpus_line``, with the text escaped once for both.
-        i, t, lab = (json.dumps(v, ensure_ascii=False) for v in (d.id, d.text, d.label))
-        self.digest.update(f"[{i}, {lab}, {t}]\n".encode("utf-8"))
-        self._gz.write(f'{{"id": {i}, "text": {t}, "label": {lab}}}\n'.encode("utf-8"))
+        escaped = _escaped(d)
+        self.digest.update(_digest_line(d, escaped).encode("utf-8"))
+        self._gz.write(_corpus_line(d, escaped).encode("utf-8"))
         return d
 
     def close(self) -> None:

@@ -127,16 +127,14 @@ def sklearn_probs(part: dict, X) -> np.ndarray:
     return pipeline.predict_proba(X)[:, list(pipeline.classes_).index(POSITIVE)]
 
 
-def check_export(part: dict, X) -> LinearScorer:
-    """Scoring uses the models' numbers without scikit-learn: they must give its probabilities.
-    Returns the scorer that was checked."""
+def check_export(part: dict, X) -> None:
+    """Scoring uses the models' numbers without scikit-learn: they must give its probabilities."""
     scorer = LinearScorer.from_sklearn(part)
     ours = scorer.military_probs(scorer.weighted(X))
     theirs = sklearn_probs(part, X)
     worst = float(np.max(np.abs(ours - theirs))) if len(ours) else 0.0
     if worst > 1e-5:
         raise RuntimeError(f"exported model differs from scikit-learn's by {worst:.2e}")
-    return scorer
 
 
 @dataclass

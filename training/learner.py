@@ -139,8 +139,8 @@ def learn(extracted: Extracted, *, seed: int, held_out: float, epochs: int | Non
     returns) and, per model, the evaluation part's labels, probabilities and families.
 
     The two models learn at the same time where this process can fork (``fork_safe``): the
-    context model in a forked copy of this process, the document model here (two threads gained
-    nothing: the steps around the SGD loops hold the GIL)."""
+    context model in a forked copy of this process, the document model here (two threads were
+    slower than one after the other)."""
     from dualuse.model.parallel import fork_safe
 
     # Too few mention contexts of a class to fit on, or none of a class to calibrate on: whole
