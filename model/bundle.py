@@ -160,7 +160,12 @@ def load_pipeline(root: str | Path, *, lean: bool = False):
     import spacy
 
     from . import classifier, components  # noqa: F401  (registers factories without entry points)
-    from .pipeline import LEAN_CONFIG
+    from .pipeline import LEAN_CONFIG, SAVED_TOKENIZER
 
     manifest = verify_bundle(root)
-    return spacy.load(root, config=LEAN_CONFIG if lean else {}), manifest
+    config = {}
+    if lean:
+        config = {"nlp": dict(LEAN_CONFIG["nlp"])}
+        if (Path(root) / "tokenizer").is_file():
+            config["nlp"]["tokenizer"] = SAVED_TOKENIZER
+    return spacy.load(root, config=config), manifest

@@ -115,10 +115,10 @@ class MilitaryClassifier:
             return
         doc_scorer, ctx_scorer = self.scorers["document"], self.scorers["context"]
         rows = build_rows([DocArrays.of(d) for d in docs])
-        doc_X = doc_scorer.weighted(doc_scorer.vocabulary.transform(rows.documents))
+        doc_X = doc_scorer.weighted(doc_scorer.vocabulary.counts(rows.documents))
         doc_probs = doc_scorer.military_probs(doc_X)
         drivers = self._drivers(doc_X, doc_probs, rows.documents)
-        ctx_probs = (ctx_scorer.military_probs(ctx_scorer.weighted(ctx_scorer.vocabulary.transform(rows.contexts)))
+        ctx_probs = (ctx_scorer.military_probs(ctx_scorer.weighted(ctx_scorer.vocabulary.counts(rows.contexts)))
                      if len(rows.contexts) else np.zeros(0))
         bounds = np.searchsorted(rows.context_doc, np.arange(len(docs) + 1))
         for i, doc in enumerate(docs):
@@ -154,12 +154,11 @@ class MilitaryClassifier:
         if self._driver_weights is None or self.max_drivers <= 0:
             return [[] for _ in range(X.shape[0])]
         names, coef = self._driver_weights
-        X = X.tocsr()
         contrib = X.data * coef[X.indices]
         vocabulary = self.scorers["document"].vocabulary
         if rows is not None and hasattr(vocabulary, "named_present"):
             # Hashed columns are shared: a column's word explains a document only if it is in it.
-            row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)).astype(np.int64)
+            row_of = X.row_ids().astype(np.int64)
             present = np.isin(row_of * vocabulary.n_features + X.indices, vocabulary.named_present(rows))
             contrib = np.where(present, contrib, 0.0)
         out = []

@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix, diags
-
-from .vocabulary import HashedVocabulary, KeyVocabulary, vocabulary_from_state
+from .vocabulary import Counts, HashedVocabulary, KeyVocabulary, vocabulary_from_state
 
 POSITIVE = "military"
 FLAGS = ("military", "civilian", "review")
@@ -43,19 +41,21 @@ class LinearScorer:
     positive_is_second: bool  # whether the calibrated class (classes_[1]) is "military"
 
     # ---------------------------------------------------------------- scoring
-    def weighted(self, counts: csr_matrix) -> csr_matrix:
-        """TF-IDF weights of a count matrix, rows scaled to unit length (as TfidfTransformer)."""
-        X = counts.astype(np.float64, copy=True)
+    def weighted(self, counts) -> Counts:
+        """TF-IDF weights of a count matrix (``Counts``, or SciPy's canonical ``csr_matrix``),
+        rows scaled to unit length (as TfidfTransformer)."""
+        data = np.asarray(counts.data, dtype=np.float64)
         if self.sublinear:
-            np.log(X.data, out=X.data)
-            X.data += 1.0
-        X = X @ diags(self.idf)
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+            data = np.log(data) + 1.0
+        data = data * self.idf[counts.indices]
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
         norms[norms == 0] = 1.0
-        return csr_matrix(diags(1.0 / norms) @ X)
+        return Counts(data / norms[rows], np.asarray(counts.indices), np.asarray(counts.indptr), counts.shape)
 
-    def military_probs(self, weighted: csr_matrix) -> np.ndarray:
-        decision = weighted @ self.coef + self.intercept
+    def military_probs(self, weighted: Counts) -> np.ndarray:
+        contributions = weighted.data * self.coef[weighted.indices]
+        decision = np.bincount(weighted.row_ids(), weights=contributions, minlength=weighted.shape[0]) + self.intercept
         calibrated = 1.0 / (1.0 + np.exp(self.calib_a * decision + self.calib_b))
         return calibrated if self.positive_is_second else 1.0 - calibrated
 

@@ -34,7 +34,22 @@ def _lean_lexemes_callback():
     return lean_lexemes
 
 
+@registry.tokenizers("dualuse.saved_tokenizer.v1")
+def _saved_tokenizer():
+    """A tokenizer without rules, for a pipeline whose saved tokenizer is loaded next.
+
+    Loading a saved tokenizer replaces every setting and special case the factory made, so
+    building spaCy's English defaults first (about 0.1 s) would be wasted.
+    """
+    from spacy.tokenizer import Tokenizer
+
+    return lambda nlp: Tokenizer(nlp.vocab)
+
+
+# The tagger's private pipeline: lean lexemes, and (where the bundle holds one) the tokenizer
+# only as saved.
 LEAN_CONFIG = {"nlp": {"after_creation": {"@callbacks": "dualuse.lean_lexemes.v1"}}}
+SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 
 
 def build_pipeline(taxonomy: Taxonomy | None = None, cues: Taxonomy | None = None, *,

@@ -79,6 +79,9 @@ def test_lean_lexemes_change_no_record_and_spacy_load_keeps_full_attributes(bund
     full = Tagger(full_nlp, name="test-bundle", version="9.9.9", manifest=manifest)
     assert len(lean.nlp.vocab.lex_attr_getters) == 3 < len(full_nlp.vocab.lex_attr_getters)
     assert list(lean.tag(texts)) == list(full.tag(texts))
+    # the tagger's tokenizer is built from the saved one alone: the same settings and exceptions
+    assert lean.nlp.tokenizer.to_bytes(exclude=["vocab"]) == full_nlp.tokenizer.to_bytes(exclude=["vocab"])
+    assert len(lean.nlp.tokenizer.rules) > 1000
     # a user's spacy.load keeps spaCy's lexical attributes
     token = spacy.load(bundle)("Zorblewidget")[0]
     assert token.shape_ == "Xxxxx" and not token.is_stop and token.is_alpha
@@ -163,7 +166,22 @@ def test_numeric_scoring_matches_the_sklearn_pipelines(bundle):
         pipeline = models[name]["pipeline"]
         expected = pipeline.predict_proba(counts)[:, list(pipeline.classes_).index("military")]
         assert np.allclose(scorer.military_probs(scorer.weighted(counts)), expected, atol=1e-6)
+        # scoring's own numpy counts (what tagging uses) give the same
+        assert np.allclose(scorer.military_probs(scorer.weighted(scorer.vocabulary.counts(keyrows))), expected,
+                           atol=1e-6)
         assert isinstance(LinearScorer.from_sklearn(models[name]), LinearScorer)
+
+
+def test_tagging_imports_neither_scipy_nor_sklearn(bundle):
+    import subprocess
+    import sys
+
+    code = (f"import sys; from dualuse.model import load; t = load({str(bundle)!r}); "
+            "r = list(t.tag(['The Navy fields UAVs with radar.', 'No technology here.'])); "
+            "assert r[0]['mentions'] and 'military_prob' in r[1], r; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'sklearn', 'skops'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_version_mismatch_warns(bundle, tmp_path):
