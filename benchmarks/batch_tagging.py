@@ -3,13 +3,14 @@
 Writes the abstracts out as one file each and as one JSONL stream (under --work, outside the
 repository), then measures in one run:
 - docs/s and words/s of `dualuse tag` with --jobs 1 and --jobs 2, on the folder, on the stream
-  as a JSONL file and piped into `dualuse tag --jsonl -` (best of two runs each), against bare
+  as a JSONL file and piped into `dualuse tag --jsonl -` (best of --repeat runs each, the two
+  settings taking turns), against bare
   spacy.blank("en") tokenization of the same texts (in-process, nlp.pipe, best of two);
 - peak RSS of `dualuse tag --jobs 1` on the first 10,000 files against all of them;
 - cold start: `echo ... | dualuse tag -` against `python -c "import spacy, sklearn.linear_model"`,
   median of --starts runs each, alternating.
 
-    python benchmarks/batch_tagging.py [--work /tmp/dualuse-bench] [--starts 7]
+    python benchmarks/batch_tagging.py [--work /tmp/dualuse-bench] [--starts 7] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--work", type=Path, default=Path("/tmp/dualuse-bench"))
     ap.add_argument("--starts", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each command, the fastest kept")
     args = ap.parse_args()
     folder, small, stream, texts = prepare(args.work)
     docs, words = len(texts), sum(len(t.split()) for t in texts)
@@ -95,15 +97,22 @@ def main() -> None:
     with open(stream, encoding="utf-8") as src, open(head, "w", encoding="utf-8") as dst:
         for _, line in zip(range(5000), src):
             dst.write(line)
-    results, small_runs = {}, {}
-    # Each run twice, keeping the faster: the first may read the 33,811 files from disk rather
-    # than from the page cache, while bare tokenization reads texts already in memory.
-    for jobs in ("1", "2"):
-        for name, path in (("folder", folder), ("JSONL stream", stream)):
-            results[f"{name}, --jobs {jobs}"] = min(run([str(path), "--jobs", jobs], out) for _ in range(2))
-        results[f"JSONL on stdin, --jobs {jobs}"] = min(run(["--jsonl", "-", "--jobs", jobs], out, stdin=stream)
-                                                        for _ in range(2))
-        small_runs[jobs] = min(run([str(head), "--jobs", jobs], out)[0] for _ in range(2))
+    runs: dict = {}
+    # Each run --repeat times, keeping the fastest: the first may read the 33,811 files from
+    # disk rather than from the page cache, while bare tokenization reads texts already in
+    # memory. --jobs 1 and --jobs 2 take turns, so that a slow spell of the shared machine
+    # falls on both rather than on one side of the ratio.
+    for _ in range(args.repeat):
+        for name, path in (("folder", folder), ("JSONL stream", stream), ("JSONL on stdin", stream),
+                           ("first 5,000", head)):
+            for jobs in ("1", "2"):
+                if name == "JSONL on stdin":
+                    result = run(["--jsonl", "-", "--jobs", jobs], out, stdin=stream)
+                else:
+                    result = run([str(path), "--jobs", jobs], out)
+                runs.setdefault(f"{name}, --jobs {jobs}", []).append(result)
+    results = {key: min(values) for key, values in runs.items() if not key.startswith("first")}
+    small_runs = {jobs: min(runs[f"first 5,000, --jobs {jobs}"])[0] for jobs in ("1", "2")}
     lines = sum(1 for _ in open(out, encoding="utf-8"))
     rss_small = run([str(small), "--jobs", "1"], out)[1]
     rss_full = results["folder, --jobs 1"][1]
@@ -119,7 +128,11 @@ def main() -> None:
               f"{rss / 1024:,.0f} | {best_bare / seconds:.2f} |")
     for kind in ("folder", "JSONL stream", "JSONL on stdin"):
         one, two = results[f"{kind}, --jobs 1"][0], results[f"{kind}, --jobs 2"][0]
-        print(f"\n{kind}: --jobs 2 is {one / two:.2f}x --jobs 1, end to end (start-up included)")
+        median = {jobs: statistics.median(s for s, _ in runs[f"{kind}, --jobs {jobs}"]) for jobs in ("1", "2")}
+        print(f"\n{kind}: --jobs 2 is {one / two:.2f}x --jobs 1, end to end (start-up included); "
+              f"of the median runs {median['1'] / median['2']:.2f}x")
+    print("\nevery run, seconds in order: " + "; ".join(
+        f"{key} " + " ".join(f"{s:.2f}" for s, _ in values) for key, values in runs.items()))
     # Fixed costs (start-up, loading the bundle, starting workers) cancel out in the difference
     # between the full stream and its first 5,000 documents: what remains is the steady rate.
     rate = {jobs: (docs - 5000) / (results[f"JSONL stream, --jobs {jobs}"][0] - small_runs[jobs])

@@ -36,7 +36,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     under ``_text`` (for the HTML report); with ``encode`` worker processes also send each
     record's JSON line under ``_json``.
     """
-    from dualuse.corpora.readers import ReadOptions, iter_units, load_unit
+    from dualuse.corpora.readers import STDIN, ReadOptions, iter_units, load_unit
 
     options = options or ReadOptions()
     inputs = [str(i) for i in inputs]
@@ -46,13 +46,14 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
 
         # Up to 128 inputs go to a worker at a time; a live feed sends what has arrived.
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
-                                      batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode)
+                                      batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode,
+                                      live=STDIN in inputs)
     from dualuse.model import load
 
     tagger = load(model)
     if thresholds is not None:
         tagger.set_thresholds(*thresholds)
-    if "-" in inputs:
+    if STDIN in inputs:
         return _as_it_arrives(tagger, units, options, batch_size, with_text)
     if not with_text:
         return tagger.tag((load_unit(u, options) for u in units), batch_size=batch_size)

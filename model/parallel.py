@@ -10,6 +10,7 @@ bundle's path and loads (and verifies) it itself.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import queue
 import sys
@@ -149,6 +150,29 @@ class ReadAhead:
         self._closed.set()
 
 
+class InOrder:
+    """Input units taken as they are read, in the caller's thread: ``ReadAhead``'s interface
+    for inputs that never wait on a writer (files and folders), which need no reading thread
+    (its hand-offs cost the parent process CPU time that the workers could use)."""
+
+    def __init__(self, units: Iterable) -> None:
+        self._units = iter(units)
+        self._done = False
+
+    def take(self, n: int, wait: bool) -> list:
+        out = list(itertools.islice(self._units, n)) if not self._done else []
+        if len(out) < n:
+            self._done = True
+        return out
+
+    @property
+    def finished(self) -> bool:
+        return self._done
+
+    def close(self) -> None:
+        pass
+
+
 def fork_safe() -> bool:
     """Whether worker processes can be forked from this one: Linux (fork is the platform's
     own start method there) and no other thread that could hold a lock the children need."""
@@ -199,27 +223,29 @@ def start_workers(jobs: int, model=None, thresholds: tuple | None = None, option
 
 def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds: tuple | None = None,
                            options=None, batch_size: int = 64, chunk_size: int = 64,
-                           with_text: bool = False, encode: bool = False) -> Iterator[dict]:
+                           with_text: bool = False, encode: bool = False, live: bool = True) -> Iterator[dict]:
     """Tag input units in ``jobs`` worker processes; records come back in input order.
 
     The workers are started, and the bundle verified, before this returns
     (``start_workers``); the records come from the iterator it returns. At most a few chunks
     per worker are in flight, so memory stays flat.
     Chunks hold up to ``chunk_size`` units, fewer when the input is a live feed (``ReadAhead``).
+    Without ``live`` (no input can wait on a writer: files, folders) the units are read in
+    this thread as chunks are sent (``InOrder``).
     When a worker dies (killed, out of memory) the chunks in flight are retried in a fresh pool;
     a chunk that fails again is retried one document at a time, and a document that still kills
     its worker gets an error record instead of stopping the run.
     """
     pool, new_pool, model_name = start_workers(jobs, model, thresholds, options, batch_size)
     return _tag_in_pool(pool, new_pool, units, jobs=jobs, chunk_size=chunk_size, with_text=with_text,
-                        encode=encode, model_name=model_name)
+                        encode=encode, model_name=model_name, live=live)
 
 
 def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int, with_text: bool, encode: bool,
-                 model_name: str) -> Iterator[dict]:
+                 model_name: str, live: bool = True) -> Iterator[dict]:
     window: deque = deque()  # [units, future, failures], in input order
     ahead = max(2, 3 * jobs)
-    stream = ReadAhead(units, limit=2 * chunk_size)
+    stream = ReadAhead(units, limit=2 * chunk_size) if live else InOrder(units)
 
     def renew_pool():
         # A worker died (killed, out of memory): a fresh pool takes every chunk in flight again.

@@ -488,3 +488,34 @@ def test_workers_are_forked_with_the_bundle_when_safe_and_a_dead_worker_is_repla
     # workers, which read it normally, takes the chunks in flight again.
     assert out["start"] == (["fork", "forkserver"] if threads == "alone" else ["forkserver"])
     assert out["records"] == [["a", "military", None], ["boom", "civilian", None], ["c", "military", None]]
+
+
+def test_file_inputs_are_read_in_the_callers_thread_and_their_errors_surface():
+    """Files and folders never wait on a writer: --jobs reads them without a reading thread,
+    in input order, and an error while listing them reaches the caller."""
+    import threading
+
+    from dualuse.corpora.documents import Document
+    from dualuse.model.parallel import InOrder, tag_units_in_processes
+
+    seen_threads: list = []
+
+    def units():
+        for i in range(7):
+            seen_threads.append(threading.current_thread())
+            yield Document(id=f"d{i}", text=MIL if i % 2 else CIV, source="x")
+
+    recs = list(tag_units_in_processes(units(), jobs=2, chunk_size=3, live=False))
+    assert [r["id"] for r in recs] == [f"d{i}" for i in range(7)]
+    assert set(seen_threads) == {threading.main_thread()}
+
+    stream = InOrder(iter(range(5)))
+    assert stream.take(3, wait=True) == [0, 1, 2] and not stream.finished
+    assert stream.take(3, wait=False) == [3, 4] and stream.finished and stream.take(3, wait=True) == []
+
+    def broken():
+        yield Document(id="ok", text=MIL, source="x")
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(tag_units_in_processes(broken(), jobs=2, chunk_size=1, live=False))
