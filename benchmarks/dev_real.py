@@ -1,6 +1,7 @@
 """The team's dev set of real documents: our own labels (benchmarks/dev_real_labels.jsonl, ids only)
-for 219 SBIR and Federal Register abstracts (the first 200, then 19 export-control rules marked
-``"batch": "export rules"``), scored with a bundle. The texts are read from
+for 242 SBIR and Federal Register abstracts (the first 200, then 19 export-control rules marked
+``"batch": "export rules"``, then 23 arms-trade, chemical-weapons and firearms notices marked
+``"batch": "defence trade"``), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
     python benchmarks/dev_real.py [--model DIR] [--errors 20]
@@ -50,7 +51,8 @@ def main() -> None:
                        ("Federal Register", np.array([d["id"].startswith("fr") for d in dev])),
                        ("not ambiguous", np.array([not d.get("ambiguous") for d in dev])),
                        ("the first 200", np.array([d.get("batch") is None for d in dev])),
-                       ("export rules (added later)", np.array([d.get("batch") == "export rules" for d in dev]))):
+                       ("export rules (added later)", np.array([d.get("batch") == "export rules" for d in dev])),
+                       ("defence trade (added later)", np.array([d.get("batch") == "defence trade" for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
               f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")
