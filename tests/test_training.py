@@ -60,6 +60,18 @@ def test_manifest_records_what_a_reviewer_needs(bundle, corpus_file):
         assert key in manifest["metrics"]["overall"]
 
 
+def test_bundle_strings_do_not_depend_on_the_corpus(bundle, corpus_file):
+    """The saved pipeline has read nothing: its strings are a fresh pipeline's, none of the corpus's."""
+    from dualuse.model.pipeline import build_pipeline
+
+    saved = set(json.loads((bundle / "vocab" / "strings.json").read_text()))
+    fresh = set(build_pipeline().vocab.strings)
+    corpus_words = {w.strip(".,") for line in corpus_file.read_text().splitlines()
+                    for w in json.loads(line)["text"].split()}
+    assert corpus_words - fresh, "the test corpus should hold words a fresh pipeline does not know"
+    assert saved == fresh and not (corpus_words - fresh) & saved
+
+
 def test_spacy_load_gives_probabilities_as_extensions(bundle):
     nlp = spacy.load(bundle)
     doc = nlp("The warfighter flew UAVs with synthetic aperture radar.")
