@@ -519,3 +519,50 @@ def test_file_inputs_are_read_in_the_callers_thread_and_their_errors_surface():
 
     with pytest.raises(OSError, match="disk gone"):
         list(tag_units_in_processes(broken(), jobs=2, chunk_size=1, live=False))
+
+
+def test_read_ahead_refills_in_batches_keeps_order_and_raises_where_the_input_failed():
+    import threading
+
+    from dualuse.model.parallel import ReadAhead
+
+    stream = ReadAhead(iter(range(1000)), limit=16)
+    got = []
+    while not stream.finished:
+        got += stream.take(5, wait=True)
+    assert got == list(range(1000))
+
+    def failing():
+        yield from range(3)
+        raise ValueError("bad line")
+
+    stream = ReadAhead(failing(), limit=8)
+    first = []
+    while len(first) < 3:
+        first += stream.take(10, wait=True)
+    assert first == [0, 1, 2]
+    with pytest.raises(ValueError, match="bad line"):
+        stream.take(10, wait=True)
+    assert stream.finished
+
+    # a live feed: only what has arrived is taken without waiting; the reader stops on close
+    arrived, release = threading.Event(), threading.Event()
+
+    def live():
+        yield "a"
+        arrived.set()
+        release.wait(5)
+        yield "b"
+
+    stream = ReadAhead(live(), limit=4)
+    assert arrived.wait(5) and stream.take(10, wait=True) == ["a"]
+    assert stream.take(10, wait=False) == [] and not stream.finished
+    release.set()
+    assert stream.take(10, wait=True) == ["b"]
+    assert stream.take(10, wait=True) == [] and stream.finished
+
+    endless = ReadAhead(iter(int, 1), limit=4)  # never ends: holds 4, then waits for room
+    assert len(endless.take(2, wait=True)) >= 1
+    endless.close()
+    endless._thread.join(5)
+    assert not endless._thread.is_alive()
