@@ -47,7 +47,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
         # Up to 128 inputs go to a worker at a time; a live feed sends what has arrived.
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
                                       batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode,
-                                      live=STDIN in inputs)
+                                      live=_may_wait(inputs))
     from dualuse.model import load
 
     tagger = load(model)
@@ -71,6 +71,17 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
             yield record
 
     return with_texts()
+
+
+def _may_wait(inputs: list[str]) -> bool:
+    """Whether reading an input can wait on a writer: stdin, a named pipe, anything but regular
+    files and folders (a glob counts, to be safe). Such inputs are read in a thread."""
+    import os
+
+    from dualuse.corpora.readers import STDIN
+
+    # os.path.isfile is false for a named pipe, a device or a socket
+    return any(i == STDIN or not (os.path.isfile(i) or os.path.isdir(i)) for i in inputs)
 
 
 def _as_it_arrives(tagger, units, options, batch_size: int, with_text: bool) -> Iterator[dict]:

@@ -166,6 +166,17 @@ def load_pipeline(root: str | Path, *, lean: bool = False):
     config = {}
     if lean:
         config = {"nlp": dict(LEAN_CONFIG["nlp"])}
-        if (Path(root) / "tokenizer").is_file():
+        if (Path(root) / "tokenizer").is_file() and _tokenizer_factory(Path(root)) == "spacy.Tokenizer.v1":
             config["nlp"]["tokenizer"] = SAVED_TOKENIZER
     return spacy.load(root, config=config), manifest
+
+
+def _tokenizer_factory(root: Path) -> str | None:
+    """The tokenizer the bundle's config names: only spaCy's own is rebuilt from its saved
+    file alone (a custom tokenizer class may read that file differently, or not at all)."""
+    from spacy.util import load_config
+
+    try:
+        return load_config(root / "config.cfg")["nlp"]["tokenizer"].get("@tokenizers")
+    except (OSError, KeyError, ValueError):
+        return None

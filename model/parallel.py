@@ -126,9 +126,10 @@ class ReadAhead:
                         self._cond.notify_all()
         except BaseException as exc:  # handed to the consumer, raised where it would have been
             self._error = exc
-        with self._cond:
-            self._ended = True
-            self._cond.notify_all()
+        finally:
+            with self._cond:
+                self._ended = True
+                self._cond.notify_all()
 
     def take(self, n: int, wait: bool) -> list:
         with self._cond:
@@ -164,9 +165,24 @@ class InOrder:
     def __init__(self, units: Iterable) -> None:
         self._units = iter(units)
         self._done = False
+        self._error: Exception | None = None
 
     def take(self, n: int, wait: bool) -> list:
-        out = list(itertools.islice(self._units, n)) if not self._done else []
+        if self._error is not None:  # the units read before it went out first
+            error, self._error, self._done = self._error, None, True
+            raise error
+        out: list = []
+        if self._done:
+            return out
+        try:
+            for unit in itertools.islice(self._units, n):
+                out.append(unit)
+        except Exception as exc:
+            if not out:
+                self._done = True
+                raise
+            self._error = exc
+            return out
         if len(out) < n:
             self._done = True
         return out
@@ -268,17 +284,23 @@ def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int,
             renew_pool()
             return pool.submit(_tag_units, chunk, with_text, encode)
 
+    failed: list = []  # an error reading the inputs, raised once the chunks in flight are out
+
     def fill():
         # Wait for input only when no chunk is in flight; otherwise send what has arrived.
-        while len(window) < ahead:
-            chunk = stream.take(chunk_size, wait=not window)
+        while len(window) < ahead and not failed:
+            try:
+                chunk = stream.take(chunk_size, wait=not window)
+            except Exception as exc:
+                failed.append(exc)
+                return
             if not chunk:
                 return
             window.append([chunk, submit(chunk), 0])
 
     try:
         fill()
-        while window or not stream.finished:
+        while window or not (stream.finished or failed):
             if not window:
                 fill()
                 continue
@@ -300,6 +322,8 @@ def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int,
             window.popleft()
             yield from records
             fill()
+        if failed:
+            raise failed[0]
     finally:
         stream.close()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -367,6 +367,47 @@ def test_live_feed_gets_each_record_before_the_next_line(jobs):
     assert proc.returncode == 0
 
 
+def test_named_pipe_given_as_a_file_is_tagged_as_it_arrives_with_jobs(tmp_path):
+    """`mkfifo feed.jsonl; dualuse tag feed.jsonl --jobs 2`: a named pipe can wait on its writer,
+    so it is read in a thread like stdin, and each record comes out while the pipe stays open."""
+    import select
+
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "dualuse.cli.main", "tag", str(fifo), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        with open(fifo, "w") as feed:
+            for i, text in enumerate([MIL, CIV]):
+                feed.write(json.dumps({"id": f"pipe-{i}", "text": text}) + "\n")
+                feed.flush()
+                ready, _, _ = select.select([proc.stdout], [], [], 120)
+                assert ready, f"no record for line {i} while the pipe stays open"
+                assert json.loads(proc.stdout.readline())["id"] == f"pipe-{i}"
+    finally:
+        proc.wait(timeout=120)
+    assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_records_read_before_an_input_error_come_out_first(live):
+    """An error while reading the inputs (not a bad document, which gets a record) stops the
+    run, but every document read before it is tagged and comes out first."""
+    from dualuse.corpora.documents import Document
+    from dualuse.model.parallel import tag_units_in_processes
+
+    def units():
+        for i in range(20):
+            yield Document(id=f"d{i}", text=MIL if i % 2 else CIV, source="x")
+        raise OSError("the disk went away")
+
+    out = []
+    with pytest.raises(OSError, match="disk went away"):
+        for record in tag_units_in_processes(units(), jobs=2, chunk_size=3, live=live):
+            out.append(record["id"])
+    assert out == [f"d{i}" for i in range(20)]
+
+
 def test_live_feed_with_jobs_stops_cleanly_on_interrupt():
     """Ctrl-C on `tail -f ... | dualuse tag --jsonl - --jobs 2` while input is awaited: exit 130."""
     import select
@@ -513,6 +554,17 @@ def test_file_inputs_are_read_in_the_callers_thread_and_their_errors_surface():
     assert stream.take(3, wait=True) == [0, 1, 2] and not stream.finished
     assert stream.take(3, wait=False) == [3, 4] and stream.finished and stream.take(3, wait=True) == []
 
+    def two_then_error():
+        yield "ok1"
+        yield "ok2"
+        raise OSError("gone")
+
+    stream = InOrder(two_then_error())
+    assert stream.take(5, wait=True) == ["ok1", "ok2"]  # what was read before the error first
+    with pytest.raises(OSError, match="gone"):
+        stream.take(5, wait=True)
+    assert stream.finished
+
     def broken():
         yield Document(id="ok", text=MIL, source="x")
         raise OSError("disk gone")
@@ -560,6 +612,18 @@ def test_read_ahead_refills_in_batches_keeps_order_and_raises_where_the_input_fa
     release.set()
     assert stream.take(10, wait=True) == ["b"]
     assert stream.take(10, wait=True) == [] and stream.finished
+
+    # taken one at a time, the buffer drains to half before the reader refills it (woken for
+    # every unit taken, it would stay full)
+    stream = ReadAhead(iter(range(10_000)), limit=8)
+    lows = []
+    for _ in range(40):
+        stream.take(1, wait=True)
+        time.sleep(0.005)
+        with stream._cond:
+            lows.append(len(stream._buffer))
+    assert min(lows) <= 5 and max(lows) >= 7  # per-unit wake-ups would keep it at 7-8
+    stream.close()
 
     endless = ReadAhead(iter(int, 1), limit=4)  # never ends: holds 4, then waits for room
     assert len(endless.take(2, wait=True)) >= 1

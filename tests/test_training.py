@@ -94,6 +94,35 @@ def test_lean_lexemes_change_no_record_and_spacy_load_keeps_full_attributes(bund
     # the tagger's tokenizer is built from the saved one alone: the same settings and exceptions
     assert lean.nlp.tokenizer.to_bytes(exclude=["vocab"]) == full_nlp.tokenizer.to_bytes(exclude=["vocab"])
     assert len(lean.nlp.tokenizer.rules) > 1000
+    assert lean.nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "dualuse.saved_tokenizer.v1"
+    assert full_nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "spacy.Tokenizer.v1"
+
+
+def test_a_bundle_with_its_own_tokenizer_keeps_it(bundle, tmp_path):
+    """Only spaCy's own tokenizer is rebuilt from the saved file alone; a bundle whose config
+    names another tokenizer is loaded with that one, by the tagger too."""
+    from spacy.tokenizer import Tokenizer
+    from spacy.tokens import Doc
+    from spacy.util import registry
+
+    from dualuse.model.bundle import write_manifest
+
+    class Whitespace(Tokenizer):
+        def __call__(self, text):
+            return Doc(self.vocab, words=text.split())
+
+    @registry.tokenizers("test.whitespace_tokenizer.v1")
+    def make():
+        return lambda nlp: Whitespace(nlp.vocab)
+
+    b = copy_bundle(bundle, tmp_path)
+    config = b / "config.cfg"
+    config.write_text(config.read_text().replace('"spacy.Tokenizer.v1"', '"test.whitespace_tokenizer.v1"'))
+    manifest = json.loads((b / MANIFEST).read_text())
+    (b / MANIFEST).unlink()
+    write_manifest(b, {k: v for k, v in manifest.items() if k not in ("files", "versions", "format")})
+    words = [t.text for t in load(b).nlp.tokenizer("U.S.-made drones, (MQ-9) radar.")]
+    assert words == ["U.S.-made", "drones,", "(MQ-9)", "radar."]
     # a user's spacy.load keeps spaCy's lexical attributes
     token = spacy.load(bundle)("Zorblewidget")[0]
     assert token.shape_ == "Xxxxx" and not token.is_stop and token.is_alpha

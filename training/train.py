@@ -126,7 +126,7 @@ def _check_counts(counts: dict) -> None:
 
 
 def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, version, force) -> dict:
-    from dualuse.model.components import TECH_KEY
+    from dualuse.model.components import CUES_KEY, TECH_KEY
     from dualuse.model.pipeline import build_pipeline
 
     from .package import package
@@ -134,7 +134,7 @@ def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, versio
     # The bundle gets a pipeline that has read nothing: the one that read the corpus holds the
     # corpus's words in its string store (the first documents a pipeline reads are kept, see
     # ``zones``), and the bundle's strings would depend on how the corpus was read.
-    nlp = build_pipeline(nlp.get_pipe(TECH_KEY).terms)
+    nlp = build_pipeline(nlp.get_pipe(TECH_KEY).terms, nlp.get_pipe(CUES_KEY).terms)
 
     card = model_card(name=name, version=version, corpus=corpus, report=report, thresholds=thresholds)
     manifest = package(nlp, models, thresholds, out, name=name, version=version, corpus=corpus,
