@@ -36,7 +36,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     under ``_text`` (for the HTML report); with ``encode`` worker processes also send each
     record's JSON line under ``_json``.
     """
-    from dualuse.corpora.readers import STDIN, ReadOptions, iter_units, load_unit
+    from dualuse.corpora.readers import ReadOptions, iter_units, load_unit
 
     options = options or ReadOptions()
     inputs = [str(i) for i in inputs]
@@ -53,7 +53,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     tagger = load(model)
     if thresholds is not None:
         tagger.set_thresholds(*thresholds)
-    if STDIN in inputs:
+    if _may_wait(inputs):
         return _as_it_arrives(tagger, units, options, batch_size, with_text)
     if not with_text:
         return tagger.tag((load_unit(u, options) for u in units), batch_size=batch_size)
@@ -74,14 +74,15 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
 
 
 def _may_wait(inputs: list[str]) -> bool:
-    """Whether reading an input can wait on a writer: stdin, a named pipe, anything but regular
-    files and folders (a glob counts, to be safe). Such inputs are read in a thread."""
+    """Whether reading an input can wait on a writer: stdin, or a path that is neither a
+    regular file nor a folder (a named pipe, a device). Such inputs are read as they arrive."""
     import os
 
     from dualuse.corpora.readers import STDIN
 
     # os.path.isfile is false for a named pipe, a device or a socket
-    return any(i == STDIN or not (os.path.isfile(i) or os.path.isdir(i)) for i in inputs)
+    return any(i == STDIN or (os.path.exists(i) and not (os.path.isfile(i) or os.path.isdir(i)))
+               for i in inputs)
 
 
 def _as_it_arrives(tagger, units, options, batch_size: int, with_text: bool) -> Iterator[dict]:

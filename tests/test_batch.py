@@ -367,14 +367,15 @@ def test_live_feed_gets_each_record_before_the_next_line(jobs):
     assert proc.returncode == 0
 
 
-def test_named_pipe_given_as_a_file_is_tagged_as_it_arrives_with_jobs(tmp_path):
-    """`mkfifo feed.jsonl; dualuse tag feed.jsonl --jobs 2`: a named pipe can wait on its writer,
-    so it is read in a thread like stdin, and each record comes out while the pipe stays open."""
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_named_pipe_given_as_a_file_is_tagged_as_it_arrives(tmp_path, jobs):
+    """`mkfifo feed.jsonl; dualuse tag feed.jsonl`: a named pipe can wait on its writer, so it is
+    read as stdin is, and each record comes out while the pipe stays open."""
     import select
 
     fifo = tmp_path / "feed.jsonl"
     os.mkfifo(fifo)
-    proc = subprocess.Popen([sys.executable, "-m", "dualuse.cli.main", "tag", str(fifo), "--jobs", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "dualuse.cli.main", "tag", str(fifo), "--jobs", jobs],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         with open(fifo, "w") as feed:
