@@ -94,33 +94,64 @@ def expand(inputs: Iterable[str], options: ReadOptions | None = None) -> Iterato
             for m in matches:
                 if os.path.isdir(m):
                     yield from _walk(Path(m), options)
-                else:
+                elif os.path.isfile(m) or os.path.islink(m):
                     yield m, m, None
+                else:
+                    yield m, None, NOT_REGULAR
         elif path.is_symlink():
             yield raw, None, "broken symbolic link"
         else:
             yield raw, None, "no such file or directory"
 
 
+NOT_REGULAR = "not a regular file (a named pipe, socket or device found in a folder or by a pattern): not read"
+
+
 def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, str | None]]:
-    errors: list[OSError] = []
-    for folder, dirs, files in os.walk(root, onerror=errors.append, followlinks=False):
-        dirs.sort()
-        for err in errors:
-            yield str(err.filename), None, f"cannot list folder: {err.strerror}"
-        errors.clear()
-        filtered = bool(options.include or options.exclude)
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            if not filtered or _selected(path, options, os.path.relpath(path, root)):
-                yield path, path, None
+    """Files under ``root``, each folder's files in name order before its subfolders.
+
+    A named pipe, socket or device found here gets an error instead of being read (reading a
+    pipe nobody writes to would wait forever); one named on its own is read as a stream.
+    The entries' types come with the folder listing, so regular files cost no extra call."""
+    filtered = bool(options.include or options.exclude)
+
+    def selected(path: str) -> bool:
+        return not filtered or _selected(path, options, os.path.relpath(path, root))
+
+    def visit(folder: str):
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as err:
+            yield str(err.filename or folder), None, f"cannot list folder: {err.strerror}"
+            return
+        subfolders, linked = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a symbolic-link loop: read below, and reported as unreadable
+                is_dir = False
+            if is_dir:
+                (linked if entry.is_symlink() else subfolders).append(entry.path)
+                continue
+            if not selected(entry.path):
+                continue
+            try:
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if regular or entry.is_symlink():  # a broken link is tried, and says why it failed
+                yield entry.path, entry.path, None
+            else:
+                yield entry.path, None, NOT_REGULAR
         # Symbolic links to folders are not followed (loops); say so rather than skip silently.
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if os.path.islink(path) and _selected(path, options, os.path.relpath(path, root)):
+        for path in linked:
+            if selected(path):
                 yield path, None, "symbolic link to a folder, not followed"
-    for err in errors:
-        yield str(err.filename or root), None, f"cannot list folder: {err.strerror}"
+        for path in subfolders:
+            yield from visit(path)
+
+    yield from visit(str(root))
 
 
 # ---------------------------------------------------------------- units

@@ -631,3 +631,20 @@ def test_read_ahead_refills_in_batches_keeps_order_and_raises_where_the_input_fa
     endless.close()
     endless._thread.join(5)
     assert not endless._thread.is_alive()
+
+
+def test_named_pipe_inside_a_folder_or_matched_by_a_pattern_gets_an_error_not_a_hang(tmp_path):
+    """Reading a pipe nobody writes to would wait forever: found by walking a folder or by a
+    glob it gets an error record and the run goes on (named on its own it is read as a stream)."""
+    d = tmp_path / "archive"
+    d.mkdir()
+    (d / "a.txt").write_text(MIL)
+    os.mkfifo(d / "b.txt")
+    (d / "c.txt").write_text(CIV)
+    for target in (str(d), str(d / "*.txt")):
+        proc = subprocess.run([sys.executable, "-m", "dualuse.cli.main", "tag", target, "--jobs", "2"],
+                              capture_output=True, text=True, timeout=120)
+        recs = [json.loads(line) for line in proc.stdout.splitlines()]
+        assert [os.path.basename(r["id"]) for r in recs] == ["a.txt", "b.txt", "c.txt"]
+        assert "not a regular file" in recs[1]["error"] and recs[0]["flag"] and recs[2]["flag"]
+        assert proc.returncode == 1 and "b.txt: not a regular file" in proc.stderr
