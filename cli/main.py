@@ -67,6 +67,9 @@ def tag(
                                             help="Run on a Dask cluster: tcp://HOST:PORT, or local:N for N local "
                                                  "worker processes (needs dualuse[dask])."),
     batch_size: int = typer.Option(256, min=1, help="Documents per batch."),
+    timeout: float = typer.Option(300, "--timeout", min=0,
+                                  help="Seconds a PDF, Word or HTML file may take to convert before it gets an "
+                                       "error record instead (0: no limit)."),
 ) -> None:
     """Tag documents: one record per document (JSONL, CSV or a table).
 
@@ -93,7 +96,7 @@ def tag(
     streaming = "-" in inputs and (lines or jsonl)
     options = ReadOptions(text_field=text_field, id_field=id_field,
                           stdin_mode="lines" if lines else "jsonl" if jsonl else "whole",
-                          include=tuple(include), exclude=tuple(exclude))
+                          include=tuple(include), exclude=tuple(exclude), timeout=timeout or None)
     if scheduler is not None:
         if html_report is not None:
             fail_usage("--html is not available with --scheduler")

@@ -18,18 +18,25 @@ import glob
 import io
 import json
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Union
 
 from .documents import Document
-from .formats import RECORD_SUFFIXES, reader_for
+from .formats import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, RECORD_SUFFIXES, reader_for
 from .text import UnreadableText, decode
 
 STDIN = "-"
+CONVERTED_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES  # the conversions with a time limit
 MAX_FILE_BYTES = 200 * 1024 * 1024
 _GLOB_CHARS = set("*?[")
+
+
+CONVERSION_SECONDS = 300.0
 
 
 @dataclass
@@ -40,6 +47,9 @@ class ReadOptions:
     include: tuple = ()
     exclude: tuple = ()
     max_bytes: int = MAX_FILE_BYTES
+    # A PDF, Word or HTML file whose conversion takes longer gets an error record (a damaged or
+    # hostile file can keep a converter busy for ever); 0 or None: no limit.
+    timeout: float | None = CONVERSION_SECONDS
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,40 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     data = _read_bytes(path, doc_id, options)
     if isinstance(data, Document):
         return data
-    return from_bytes(data, doc_id, path, suffix=os.path.splitext(path)[1])
+    suffix = os.path.splitext(path)[1]
+    if options.timeout and suffix.lower() in CONVERTED_SUFFIXES:
+        try:
+            with time_limit(options.timeout):
+                return from_bytes(data, doc_id, path, suffix=suffix)
+        except ConversionTimeout:
+            return Document.failed(doc_id, path, f"conversion took longer than {options.timeout:g} s "
+                                                 "(--timeout): not read")
+    return from_bytes(data, doc_id, path, suffix=suffix)
+
+
+class ConversionTimeout(Exception):
+    """A file's conversion ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise ``ConversionTimeout`` in this block after ``seconds`` (a real-time timer and
+    SIGALRM). Only where signals can be used, the main thread of a process that has the
+    timer: a worker thread (a Dask worker's) converts without a limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise ConversionTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _checked(doc: Document, empty: bool = False) -> Document:

@@ -648,3 +648,36 @@ def test_named_pipe_inside_a_folder_or_matched_by_a_pattern_gets_an_error_not_a_
         assert [os.path.basename(r["id"]) for r in recs] == ["a.txt", "b.txt", "c.txt"]
         assert "not a regular file" in recs[1]["error"] and recs[0]["flag"] and recs[2]["flag"]
         assert proc.returncode == 1 and "b.txt: not a regular file" in proc.stderr
+
+
+def test_a_conversion_that_never_ends_gets_an_error_record_and_the_run_goes_on(tmp_path, monkeypatch):
+    """A damaged or hostile PDF, Word or HTML file can keep its converter busy for ever: past
+    --timeout it gets an error record, with one job and in worker processes."""
+    import signal
+
+    from dualuse.cli.tagging import tag_inputs
+    from dualuse.corpora import formats
+    from dualuse.corpora.readers import ReadOptions, read_file
+
+    real_reader_for = formats.reader_for
+
+    def stuck(data):
+        while True:  # a converter caught in a loop
+            pass
+
+    monkeypatch.setattr(formats, "reader_for", lambda suffix: stuck if suffix == ".html" else real_reader_for(suffix))
+    monkeypatch.setattr("dualuse.corpora.readers.reader_for", formats.reader_for)
+    d = tmp_path / "archive"
+    d.mkdir()
+    (d / "a.txt").write_text(MIL)
+    (d / "b.html").write_text("<html><body>stuck</body></html>")
+    (d / "c.txt").write_text(CIV)
+    handler = signal.getsignal(signal.SIGALRM)
+    doc = read_file(str(d / "b.html"), "b", ReadOptions(timeout=0.3))
+    assert doc.error == "conversion took longer than 0.3 s (--timeout): not read"
+    assert signal.getsignal(signal.SIGALRM) == handler  # the process's own handler is back
+    assert read_file(str(d / "a.txt"), "a", ReadOptions(timeout=0.3)).error is None
+    for jobs in (1, 2):
+        recs = list(tag_inputs([str(d)], jobs=jobs, options=ReadOptions(timeout=0.3)))
+        assert [os.path.basename(r["id"]) for r in recs] == ["a.txt", "b.html", "c.txt"], jobs
+        assert "took longer than 0.3 s" in recs[1]["error"] and recs[0]["flag"] and recs[2]["flag"]
