@@ -129,37 +129,40 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, s
         return not filtered or _selected(path, options, os.path.relpath(path, root))
 
     def visit(folder: str):
+        # Names only are kept (as os.walk keeps them), not the listing's entry objects: a
+        # folder of 100,000 files holds 100,000 of them while it is sorted.
+        files, special, subfolders, linked = [], set(), [], []
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:  # a symbolic-link loop: read below, and reported as unreadable
+                        is_dir = False
+                    if is_dir:
+                        (linked if entry.is_symlink() else subfolders).append(entry.name)
+                        continue
+                    files.append(entry.name)
+                    try:
+                        regular = entry.is_file()
+                    except OSError:
+                        regular = False
+                    if not (regular or entry.is_symlink()):  # a broken link is tried, and says why
+                        special.add(entry.name)
         except OSError as err:
             yield str(err.filename or folder), None, f"cannot list folder: {err.strerror}"
             return
-        subfolders, linked = [], []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:  # a symbolic-link loop: read below, and reported as unreadable
-                is_dir = False
-            if is_dir:
-                (linked if entry.is_symlink() else subfolders).append(entry.path)
-                continue
-            if not selected(entry.path):
-                continue
-            try:
-                regular = entry.is_file()
-            except OSError:
-                regular = False
-            if regular or entry.is_symlink():  # a broken link is tried, and says why it failed
-                yield entry.path, entry.path, None
-            else:
-                yield entry.path, None, NOT_REGULAR
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if selected(path):
+                yield (path, None, NOT_REGULAR) if name in special else (path, path, None)
         # Symbolic links to folders are not followed (loops); say so rather than skip silently.
-        for path in linked:
+        for name in sorted(linked):
+            path = os.path.join(folder, name)
             if selected(path):
                 yield path, None, "symbolic link to a folder, not followed"
-        for path in subfolders:
-            yield from visit(path)
+        for name in sorted(subfolders):
+            yield from visit(os.path.join(folder, name))
 
     yield from visit(str(root))
 
