@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from dualuse.corpora.readers import CONVERSION_SECONDS
+
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Find dual-use technologies in documents and score their military context.")
 
@@ -67,7 +69,7 @@ def tag(
                                             help="Run on a Dask cluster: tcp://HOST:PORT, or local:N for N local "
                                                  "worker processes (needs dualuse[dask])."),
     batch_size: int = typer.Option(256, min=1, help="Documents per batch."),
-    timeout: float = typer.Option(300, "--timeout", min=0,
+    timeout: float = typer.Option(CONVERSION_SECONDS, "--timeout", min=0,
                                   help="Seconds a PDF, Word or HTML file may take to convert before it gets an "
                                        "error record instead (0: no limit)."),
 ) -> None:

@@ -31,12 +31,11 @@ from .formats import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, RECORD_SUFFIXES
 from .text import UnreadableText, decode
 
 STDIN = "-"
-CONVERTED_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES  # the conversions with a time limit
 MAX_FILE_BYTES = 200 * 1024 * 1024
-_GLOB_CHARS = set("*?[")
-
-
+CONVERTED_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES  # the conversions with a time limit
 CONVERSION_SECONDS = 300.0
+NOT_REGULAR = "not a regular file (a named pipe, socket or device found in a folder or by a pattern): not read"
+_GLOB_CHARS = set("*?[")
 
 
 @dataclass
@@ -113,8 +112,6 @@ def expand(inputs: Iterable[str], options: ReadOptions | None = None) -> Iterato
         else:
             yield raw, None, "no such file or directory"
 
-
-NOT_REGULAR = "not a regular file (a named pipe, socket or device found in a folder or by a pattern): not read"
 
 
 def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, str | None]]:
@@ -243,14 +240,12 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     if isinstance(data, Document):
         return data
     suffix = os.path.splitext(path)[1]
-    if options.timeout and suffix.lower() in CONVERTED_SUFFIXES:
-        try:
-            with time_limit(options.timeout):
-                return from_bytes(data, doc_id, path, suffix=suffix)
-        except ConversionTimeout:
-            return Document.failed(doc_id, path, f"conversion took longer than {options.timeout:g} s "
-                                                 "(--timeout): not read")
-    return from_bytes(data, doc_id, path, suffix=suffix)
+    seconds = options.timeout if suffix.lower() in CONVERTED_SUFFIXES else None
+    try:
+        with time_limit(seconds):
+            return from_bytes(data, doc_id, path, suffix=suffix)
+    except ConversionTimeout:
+        return Document.failed(doc_id, path, f"conversion took longer than {seconds:g} s (--timeout): not read")
 
 
 class ConversionTimeout(Exception):
@@ -258,11 +253,12 @@ class ConversionTimeout(Exception):
 
 
 @contextmanager
-def time_limit(seconds: float):
+def time_limit(seconds: float | None):
     """Raise ``ConversionTimeout`` in this block after ``seconds`` (a real-time timer and
-    SIGALRM). Only where signals can be used, the main thread of a process that has the
-    timer: a worker thread (a Dask worker's) converts without a limit."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    SIGALRM; no limit for 0 or None). Only where signals can be used, the main thread of a
+    process that has the timer: a worker thread (a Dask worker's) converts without a limit."""
+    if (not seconds or threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "setitimer")):
         yield
         return
 

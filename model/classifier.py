@@ -158,7 +158,7 @@ class MilitaryClassifier:
         vocabulary = self.scorers["document"].vocabulary
         if rows is not None and hasattr(vocabulary, "named_present"):
             # Hashed columns are shared: a column's word explains a document only if it is in it.
-            row_of = X.row_ids().astype(np.int64)
+            row_of = X.row_ids.astype(np.int64)
             present = np.isin(row_of * vocabulary.n_features + X.indices, vocabulary.named_present(rows))
             contrib = np.where(present, contrib, 0.0)
         out = []

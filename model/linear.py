@@ -44,18 +44,21 @@ class LinearScorer:
     def weighted(self, counts) -> Counts:
         """TF-IDF weights of a count matrix (``Counts``, or SciPy's canonical ``csr_matrix``),
         rows scaled to unit length (as TfidfTransformer)."""
-        data = np.asarray(counts.data, dtype=np.float64)
+        counts = Counts.of(counts)
+        data = counts.data.astype(np.float64)
         if self.sublinear:
             data = np.log(data) + 1.0
         data = data * self.idf[counts.indices]
-        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        rows = counts.row_ids
         norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
         norms[norms == 0] = 1.0
-        return Counts(data / norms[rows], np.asarray(counts.indices), np.asarray(counts.indptr), counts.shape)
+        weighted = Counts(data / norms[rows], counts.indices, counts.indptr, counts.shape)
+        weighted.row_ids = rows  # the same rows: computed once
+        return weighted
 
     def military_probs(self, weighted: Counts) -> np.ndarray:
         contributions = weighted.data * self.coef[weighted.indices]
-        decision = np.bincount(weighted.row_ids(), weights=contributions, minlength=weighted.shape[0]) + self.intercept
+        decision = np.bincount(weighted.row_ids, weights=contributions, minlength=weighted.shape[0]) + self.intercept
         calibrated = 1.0 / (1.0 + np.exp(self.calib_a * decision + self.calib_b))
         return calibrated if self.positive_is_second else 1.0 - calibrated
 

@@ -12,6 +12,7 @@ takes ``transform``'s SciPy matrix, which scikit-learn needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,7 +43,16 @@ class Counts:
         indptr = np.searchsorted(codes, np.arange(shape[0] + 1, dtype=np.int64) * shape[1])
         return cls(counts.astype(np.float64), (codes % shape[1]).astype(np.int64), indptr, shape)
 
+    @classmethod
+    def of(cls, matrix) -> "Counts":
+        """A ``Counts`` as it is, or one sharing the arrays of SciPy's canonical ``csr_matrix``."""
+        if isinstance(matrix, cls):
+            return matrix
+        return cls(np.asarray(matrix.data), np.asarray(matrix.indices), np.asarray(matrix.indptr), matrix.shape)
+
+    @cached_property
     def row_ids(self) -> np.ndarray:
+        """The row of each stored value (computed once per matrix)."""
         return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
 
 @dataclass
@@ -121,15 +131,17 @@ class KeyVocabulary:
         names = names or {}
         return cls(keys, np.array([names.get(k, "") for k in keys.tolist()], dtype=str))
 
-    def counts(self, rows: KeyRows) -> Counts:
+    def _pairs(self, rows: KeyRows) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """(row, column) of every key in the vocabulary, and the matrix's shape."""
         cols = self._table.lookup(rows.keys)
         hit = cols >= 0
-        return Counts.count(rows.row_ids()[hit], cols[hit], (len(rows), len(self.keys)))
+        return rows.row_ids()[hit], cols[hit], (len(rows), len(self.keys))
+
+    def counts(self, rows: KeyRows) -> Counts:
+        return Counts.count(*self._pairs(rows))
 
     def transform(self, rows: KeyRows) -> "csr_matrix":
-        cols = self._table.lookup(rows.keys)
-        hit = cols >= 0
-        return _csr(rows.row_ids()[hit], cols[hit], (len(rows), len(self.keys)))
+        return _csr(*self._pairs(rows))
 
     def to_state(self) -> dict:
         return {"keys": self.keys, "names": self.names}
@@ -171,11 +183,15 @@ class HashedVocabulary:
         with np.errstate(over="ignore"):
             return ((keys.astype(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
 
+    def _pairs(self, rows: KeyRows) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """(row, column) of every key, and the matrix's shape."""
+        return rows.row_ids(), self.columns(rows.keys), (len(rows), self.n_features)
+
     def counts(self, rows: KeyRows) -> Counts:
-        return Counts.count(rows.row_ids(), self.columns(rows.keys), (len(rows), self.n_features))
+        return Counts.count(*self._pairs(rows))
 
     def transform(self, rows: KeyRows) -> "csr_matrix":
-        return _csr(rows.row_ids(), self.columns(rows.keys), (len(rows), self.n_features))
+        return _csr(*self._pairs(rows))
 
     @property
     def names(self) -> np.ndarray:
