@@ -17,6 +17,9 @@ def load(path=None):
     pipeline (``tagger.nlp``) computes only the lexical attributes dualuse reads (see
     ``pipeline.lean_lexemes``): for spaCy's full token attributes use ``spacy.load(path)``.
     """
+    from .spacy_import import import_spacy
+
+    import_spacy()  # before any module of ours imports it
     from .bundle import load_pipeline
     from .tagger import Tagger
     from .taxonomy import packaged

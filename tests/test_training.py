@@ -213,16 +213,30 @@ def test_numeric_scoring_matches_the_sklearn_pipelines(bundle):
         assert isinstance(LinearScorer.from_sklearn(models[name]), LinearScorer)
 
 
-def test_tagging_imports_neither_scipy_nor_sklearn(bundle):
+def test_tagging_imports_neither_scipy_nor_sklearn_nor_spacys_cli(bundle):
     import subprocess
     import sys
 
     code = (f"import sys; from dualuse.model import load; t = load({str(bundle)!r}); "
             "r = list(t.tag(['The Navy fields UAVs with radar.', 'No technology here.'])); "
             "assert r[0]['mentions'] and 'military_prob' in r[1], r; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'sklearn', 'skops'}))")
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'sklearn', 'skops', 'weasel'}), "
+            "sorted(m for m in sys.modules if m.startswith('spacy.cli')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert out.strip() == "[] []"
+
+
+def test_spacys_cli_is_real_after_tagging(bundle):
+    """The stand-in for spacy.cli lives only while spaCy is imported: spacy.info works and a
+    later ``import spacy.cli`` gives spaCy's own commands."""
+    import subprocess
+    import sys
+
+    code = (f"from dualuse.model import load; load({str(bundle)!r}); import spacy; "
+            "assert 'spaCy version:**' in spacy.info(markdown=True); "
+            "import spacy.cli; from spacy.cli import download, setup_cli; print(callable(download) and callable(setup_cli))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
 
 
 def test_version_mismatch_warns(bundle, tmp_path):
