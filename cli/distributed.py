@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -119,8 +120,8 @@ def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) 
         with open(shard.jsonl, "rb") as fh:
             fh.seek(shard.start)
             data = fh.read(shard.end - shard.start)
-        documents = list(jsonl_rows(data.splitlines(keepends=True), shard.jsonl, options,
-                                    first_line=shard.first_line))
+        # split as a file is read, where only "\n" ends a line (bytes.splitlines also splits at "\r")
+        documents = list(jsonl_rows(io.BytesIO(data), shard.jsonl, options, first_line=shard.first_line))
     else:
         documents = [load_unit(FileUnit(doc_id, path), options) for doc_id, path in shard.files]
     records = tag_partition(documents, model, batch_size=batch_size, thresholds=thresholds)

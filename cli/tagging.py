@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 
+CHUNK = 128  # documents sent to a worker process at a time
+
+
 class ResumeMismatch(Exception):
     """The inputs do not start with the records of the interrupted run."""
 
@@ -40,14 +43,19 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
 
     options = options or ReadOptions()
     inputs = [str(i) for i in inputs]
-    units = _skip_done(iter_units(inputs, options, stdin), list(done_ids))
     if jobs > 1:
         from dualuse.model.parallel import tag_units_in_processes
 
-        # Up to 128 inputs go to a worker at a time; a live feed sends what has arrived.
+        # Up to 128 documents go to a worker at a time; a live feed sends what has arrived.
+        # JSON Lines files go as blocks of raw lines that the workers parse, except when
+        # resuming (which checks each document's id).
+        live = _may_wait(inputs)
+        blocks = 0 if live or done_ids else CHUNK
+        units = _skip_done(iter_units(inputs, options, stdin, line_blocks=blocks), list(done_ids))
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
-                                      batch_size=batch_size, chunk_size=128, with_text=with_text, encode=encode,
-                                      live=_may_wait(inputs))
+                                      batch_size=batch_size, chunk_size=CHUNK, with_text=with_text, encode=encode,
+                                      live=live)
+    units = _skip_done(iter_units(inputs, options, stdin), list(done_ids))
     from dualuse.model import load
 
     tagger = load(model)

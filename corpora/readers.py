@@ -16,6 +16,7 @@ import csv
 import fnmatch
 import glob
 import io
+import itertools
 import json
 import os
 import signal
@@ -59,7 +60,24 @@ class FileUnit:
     path: str
 
 
-Unit = Union[FileUnit, Document]
+@dataclass(frozen=True)
+class LinesUnit:
+    """Consecutive lines of a JSON Lines file, as read, parsed when the unit is loaded: with
+    ``--jobs`` a worker parses them instead of the process that reads the file (which then
+    only reads and hands on bytes)."""
+
+    path: str
+    lines: tuple  # the raw lines (bytes), newline included
+    first_line: int  # the number of the first one in the file
+
+    @property
+    def weight(self) -> int:
+        """How many documents the unit holds, at most (blank lines hold none)."""
+        return len(self.lines)
+
+
+Unit = Union[FileUnit, LinesUnit, Document]
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
 
 # ---------------------------------------------------------------- expanding inputs
@@ -167,13 +185,18 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, s
 # ---------------------------------------------------------------- units
 
 def iter_units(inputs: Iterable[str], options: ReadOptions | None = None,
-               stdin: BinaryIO | None = None) -> Iterator[Unit]:
+               stdin: BinaryIO | None = None, line_blocks: int = 0) -> Iterator[Unit]:
+    """The units of the inputs, in input order: one per document, except that with
+    ``line_blocks`` a JSON Lines file comes as ``LinesUnit``s of that many lines each (their
+    documents are the same, read by ``load_units``)."""
     options = options or ReadOptions()
     for doc_id, path, error in expand(inputs, options):
         if error is not None:
             yield Document.failed(doc_id, doc_id, error)
         elif path is None:
             yield from iter_stdin(stdin if stdin is not None else _stdin_bytes(), options)
+        elif line_blocks and os.path.splitext(path)[1].lower() in JSONL_SUFFIXES:
+            yield from _jsonl_blocks(path, options, line_blocks)
         elif os.path.splitext(path)[1].lower() in RECORD_SUFFIXES:
             yield from iter_record_file(path, options)
         else:
@@ -194,9 +217,19 @@ def _stdin_bytes() -> BinaryIO:
 
 
 def load_unit(unit: Unit, options: ReadOptions | None = None) -> Document:
+    """The document of a one-document unit (a file, or a document already read)."""
     if isinstance(unit, Document):
         return unit
+    if isinstance(unit, LinesUnit):
+        raise TypeError("a block of lines holds several documents: use load_units")
     return read_file(unit.path, unit.id, options or ReadOptions())
+
+
+def load_units(unit: Unit, options: ReadOptions | None = None) -> list[Document]:
+    """The documents of any unit, in order."""
+    if isinstance(unit, LinesUnit):
+        return list(jsonl_rows(unit.lines, unit.path, options or ReadOptions(), unit.first_line))
+    return [load_unit(unit, options)]
 
 
 def iter_documents(inputs: Iterable[str], stdin: BinaryIO | None = None,
@@ -310,26 +343,56 @@ def iter_record_file(path: str, options: ReadOptions) -> Iterator[Document]:
     """One document per JSON Lines line, JSON array element or CSV row."""
     suffix = Path(path).suffix.lower()
     try:
-        size = os.stat(path).st_size
-        if size > options.max_bytes:
-            yield Document.failed(path, path, f"file too large ({size:,} bytes)")
-            return
+        if suffix in (".csv", ".json"):  # read whole: JSON Lines are read line by line, any size
+            size = os.stat(path).st_size
+            if size > options.max_bytes:
+                yield Document.failed(path, path, f"file too large ({size:,} bytes)")
+                return
         if suffix == ".csv":
             yield from _csv_rows(path, options)
         elif suffix == ".json":
             yield from _json_rows(path, options)
         else:
             with open(path, "rb") as fh:
-                yield from jsonl_rows(fh, path, options)
+                yield from jsonl_rows(bounded_lines(fh, options.max_bytes), path, options)
     except OSError as exc:
         yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
 
 
+def _jsonl_blocks(path: str, options: ReadOptions, size: int) -> Iterator[Unit]:
+    """A JSON Lines file as blocks of ``size`` raw lines; the same checks and errors as
+    ``iter_record_file``."""
+    try:
+        with open(path, "rb") as fh:
+            first = 1
+            while lines := tuple(itertools.islice(bounded_lines(fh, options.max_bytes), size)):
+                yield LinesUnit(path, lines, first)
+                first += len(lines)
+    except OSError as exc:
+        yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
+
+
+def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The stream's lines (only "\\n" ends one), read as they arrive; a line longer than
+    ``limit`` bytes is skipped without being held in memory and given as None."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1 << 20)
+            yield None
+        else:
+            yield line
+
+
 def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> Iterator[Document]:
     """One document per JSON line; ``first_line`` is the number, in the whole file, of the first
-    line given (a worker reading a byte range of the file names rows by their true line)."""
+    line given (a worker reading a byte range of the file names rows by their true line). A
+    line given as None was too long to read (``bounded_lines``)."""
     for n, raw in enumerate(lines, first_line):
         where = f"{name}:{n}"
+        if raw is None:
+            yield Document.failed(where, where, f"line too long (more than {options.max_bytes:,} bytes): not read")
+            continue
         if not raw.strip():
             continue
         try:
@@ -382,10 +445,13 @@ def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
     if options.stdin_mode == "whole":
         yield read_stream(stream)
     elif options.stdin_mode == "jsonl":
-        yield from jsonl_rows(iter(stream.readline, b""), STDIN, options)
+        yield from jsonl_rows(bounded_lines(stream, options.max_bytes), STDIN, options)
     else:
-        for n, raw in enumerate(iter(stream.readline, b""), 1):
-            if raw.strip():
+        for n, raw in enumerate(bounded_lines(stream, options.max_bytes), 1):
+            if raw is None:
+                yield Document.failed(f"{STDIN}:{n}", STDIN, f"line too long (more than {options.max_bytes:,} "
+                                                             "bytes): not read")
+            elif raw.strip():
                 yield from_bytes(raw.rstrip(b"\r\n"), f"{STDIN}:{n}", STDIN)
 
 

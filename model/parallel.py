@@ -10,7 +10,6 @@ bundle's path and loads (and verifies) it itself.
 from __future__ import annotations
 
 import gc
-import itertools
 import multiprocessing
 import sys
 import threading
@@ -65,10 +64,10 @@ def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:
     which spares the parent unpickling every mention a second time."""
     import json
 
-    from dualuse.corpora.readers import load_unit
+    from dualuse.corpora.readers import load_units
 
     options = _WORKER["options"]
-    documents = [load_unit(u, options) for u in units]
+    documents = [d for u in units for d in load_units(u, options)]
     records = list(tag_partition(documents, _WORKER["model"], batch_size=_WORKER["batch_size"],
                                  thresholds=_WORKER["thresholds"]))
     if encode and not with_text:
@@ -80,6 +79,14 @@ def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:
         if with_text:
             record["_text"] = document.text
     return records
+
+
+def _one_by_one(unit, options) -> list:
+    """A unit as units of one document each: a block of lines is parsed here, so that a
+    document that kills its worker loses only its own record."""
+    from dualuse.corpora.readers import LinesUnit, load_units
+
+    return load_units(unit, options) if isinstance(unit, LinesUnit) else [unit]
 
 
 def _lost(unit, model_name: str, reason: str) -> dict:
@@ -172,19 +179,20 @@ class InOrder:
             error, self._error, self._done = self._error, None, True
             raise error
         out: list = []
-        if self._done:
-            return out
+        taken = 0  # documents: a block of lines (``LinesUnit``) counts as its lines
         try:
-            for unit in itertools.islice(self._units, n):
-                out.append(unit)
+            while taken < n and not self._done:
+                unit = next(self._units, None)
+                if unit is None:
+                    self._done = True
+                else:
+                    out.append(unit)
+                    taken += getattr(unit, "weight", 1)
         except Exception as exc:
             if not out:
                 self._done = True
                 raise
             self._error = exc
-            return out
-        if len(out) < n:
-            self._done = True
         return out
 
     @property
@@ -260,11 +268,11 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
     """
     pool, new_pool, model_name = start_workers(jobs, model, thresholds, options, batch_size)
     return _tag_in_pool(pool, new_pool, units, jobs=jobs, chunk_size=chunk_size, with_text=with_text,
-                        encode=encode, model_name=model_name, live=live)
+                        encode=encode, model_name=model_name, live=live, options=options)
 
 
 def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int, with_text: bool, encode: bool,
-                 model_name: str, live: bool = True) -> Iterator[dict]:
+                 model_name: str, live: bool = True, options=None) -> Iterator[dict]:
     window: deque = deque()  # [units, future, failures], in input order
     ahead = max(2, 3 * jobs)
     stream = ReadAhead(units, limit=2 * chunk_size) if live else InOrder(units)
@@ -311,10 +319,11 @@ def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int,
                 head[2] += 1
                 if head[2] >= 2:
                     window.popleft()
-                    if len(head[0]) > 1:
-                        window.extendleft(reversed([[[u], None, 1] for u in head[0]]))
-                    else:
-                        yield _lost(head[0][0], model_name,
+                    singles = [d for u in head[0] for d in _one_by_one(u, options)]
+                    if len(singles) > 1:
+                        window.extendleft(reversed([[[d], None, 1] for d in singles]))
+                    elif singles:  # (a block of blank lines has none)
+                        yield _lost(singles[0], model_name,
                                     "a worker process died while tagging this document, twice")
                 renew_pool()
                 fill()

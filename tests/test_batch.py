@@ -313,6 +313,92 @@ def test_two_jobs_give_the_same_records_as_one(corpus, tmp_path):
     assert one.stdout == two.stdout
 
 
+def _awkward_jsonl(path: Path, n: int = 300, kill_at: int | None = None) -> None:
+    """``n`` lines: documents, blank lines, invalid JSON, a non-object, a row without text,
+    a CRLF line and a lone carriage return inside a line (only "\\n" ends a line)."""
+    lines = []
+    for i in range(1, n + 1):
+        if i % 37 == 0:
+            lines.append(b"\n")
+        elif i % 41 == 0:
+            lines.append(b"{not json\n")
+        elif i % 43 == 0:
+            lines.append(b"[1, 2]\n")
+        elif i % 47 == 0:
+            lines.append(json.dumps({"id": f"r{i}", "body": MIL}).encode() + b"\n")
+        elif i == 100:
+            lines.append(json.dumps({"id": "crlf", "text": CIV}).encode() + b"\r\n")
+        elif i == 101:
+            lines.append(json.dumps({"id": "cr1", "text": MIL}).encode() + b"\r"
+                         + json.dumps({"id": "cr2", "text": CIV}).encode() + b"\n")
+        else:
+            text = "KILLME " + MIL if i == kill_at else (MIL if i % 2 else CIV)
+            lines.append(json.dumps({"id": f"r{i}", "text": text}).encode() + b"\n")
+    path.write_bytes(b"".join(lines))
+
+
+def test_jsonl_file_sent_to_workers_as_blocks_of_lines_gives_the_same_records(tmp_path):
+    """With --jobs a JSON Lines file goes to the workers as blocks of raw lines, which they
+    parse: every record, error and line number is the one a single job gives."""
+    from dualuse.corpora.readers import LinesUnit, iter_units, load_units
+
+    src = tmp_path / "awkward.jsonl"
+    _awkward_jsonl(src)
+    units = list(iter_units([str(src)], ReadOptions(), line_blocks=128))
+    assert [type(u) for u in units] == [LinesUnit] * 3 and [u.weight for u in units] == [128, 128, 44]
+    assert [d for u in units for d in load_units(u)] == list(iter_documents([str(src)]))
+    one = runner.invoke(app, ["tag", str(src), "-f", "jsonl", "--jobs", "1"])
+    two = runner.invoke(app, ["tag", str(src), "-f", "jsonl", "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    recs = records(two.stdout)
+    errors = {r["id"]: r["error"] for r in recs if r["error"]}
+    assert f"{src}:41" in errors and "invalid JSON" in errors[f"{src}:41"]
+    assert "r47" in errors and "no field 'text'" in errors["r47"]
+    assert f"{src}:101" in errors  # two objects on one line: invalid, as with one job
+    assert len(recs) == 300 - len(range(37, 301, 37))
+
+
+_KILLER = r"""
+import os
+os.environ.setdefault("DUALUSE_TEST_MAIN", str(os.getpid()))
+from dualuse.model import parallel
+
+_tag = parallel.tag_partition
+
+def tag_partition(documents, *args, **kwargs):
+    documents = list(documents)
+    if os.getpid() != int(os.environ["DUALUSE_TEST_MAIN"]) and any("KILLME" in d.text for d in documents):
+        os._exit(9)
+    return _tag(documents, *args, **kwargs)
+
+parallel.tag_partition = tag_partition
+"""
+
+
+def test_document_that_kills_every_worker_in_a_block_loses_only_its_own_record(tmp_path):
+    """A block of lines whose worker dies twice is parsed and sent again one document at a
+    time: the document that kills its worker each time gets an error record, no other does.
+    (A sitecustomize makes every worker process, forked or from the fork server, die on it.)"""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(_KILLER)
+    src = tmp_path / "feed.jsonl"
+    _awkward_jsonl(src, n=260, kill_at=150)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
+    run = [sys.executable, "-m", "dualuse.cli.main", "tag", str(src), "-f", "jsonl"]
+    one = subprocess.run(run + ["--jobs", "1"], capture_output=True, text=True, env=env, timeout=600)
+    two = subprocess.run(run + ["--jobs", "2"], capture_output=True, text=True, env=env, timeout=600)
+    assert one.returncode == two.returncode == 1, two.stderr[-2000:]
+    ones, twos = records(one.stdout), records(two.stdout)
+    assert [r["id"] for r in ones] == [r["id"] for r in twos]
+    differ = [(a, b) for a, b in zip(ones, twos) if a != b]
+    assert len(differ) == 1
+    alone, killed = differ[0]
+    assert alone["id"] == killed["id"] == "r150" and alone["flag"] == "military"
+    assert "worker process died" in killed["error"]
+
+
 def test_killed_run_resumed_gives_the_same_records(tmp_path):
     d = tmp_path / "many"
     d.mkdir()
@@ -413,8 +499,11 @@ def test_live_feed_with_jobs_stops_cleanly_on_interrupt():
     """Ctrl-C on `tail -f ... | dualuse tag --jsonl - --jobs 2` while input is awaited: exit 130."""
     import select
 
+    # A shell that starts the test suite in the background (`pytest &`) ignores SIGINT for it,
+    # and its children inherit that: the command under test gets the terminal's default back.
     proc = subprocess.Popen([sys.executable, "-m", "dualuse.cli.main", "tag", "--jsonl", "-", "--jobs", "2"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     proc.stdin.write(json.dumps({"id": "a", "text": MIL}) + "\n")
     proc.stdin.flush()
     ready, _, _ = select.select([proc.stdout], [], [], 120)

@@ -31,7 +31,9 @@ def inputs(tmp_path):
         (d / f"{i:03d}.txt").write_text((MIL if i % 3 == 0 else CIV) + f" Item {i}.")
     (d / "empty.txt").write_text("")
     stream = tmp_path / "rows.jsonl"
+    # only "\n" ends a line: the line with a lone carriage return holds two objects (invalid)
     stream.write_text("".join(json.dumps({"id": f"r{i}", "text": CIV if i % 2 else MIL}) + "\n" for i in range(50))
+                      + json.dumps({"id": "a", "text": MIL}) + "\r" + json.dumps({"id": "b", "text": CIV}) + "\n"
                       + "{broken\n")
     return [str(d), str(stream)]
 
@@ -51,7 +53,7 @@ def test_local_cluster_output_is_byte_identical_to_one_process(inputs, small_sha
     assert cluster.read_bytes() == one.read_bytes()
     assert not (tmp_path / "cluster.jsonl.parts").exists()
     ids = [json.loads(line)["id"] for line in cluster.read_text().splitlines()]
-    assert f"{inputs[1]}:51" in ids  # the broken line is named by its line in the whole file
+    assert f"{inputs[1]}:51" in ids and f"{inputs[1]}:52" in ids  # lines named by their number in the file
 
 
 def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path):
@@ -82,7 +84,7 @@ def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path
         killer.join()
     assert killed["parts_done"] < 40, "the worker died while shards were still running"
     ids = [r["id"] for r in records]
-    assert len(ids) == len(set(ids)) == 401 + 51
+    assert len(ids) == len(set(ids)) == 401 + 52
     assert ids[:3] == [os.path.join(inputs[0], n) for n in ("000.txt", "001.txt", "002.txt")]
 
 
@@ -117,4 +119,4 @@ def test_cluster_records_stream_to_stdout(inputs, small_shards):
     result = runner.invoke(app, ["tag", inputs[1], "--scheduler", "local:1", "-f", "jsonl"])
     assert result.exit_code == 1, result.stderr
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
-    assert ids == [f"r{i}" for i in range(50)] + [f"{inputs[1]}:51"]
+    assert ids == [f"r{i}" for i in range(50)] + [f"{inputs[1]}:51", f"{inputs[1]}:52"]

@@ -72,3 +72,32 @@ def test_stdin_stream():
     doc = read_stream(io.BytesIO("UAVs over the sea".encode()))
     assert doc.id == "-" and doc.text == "UAVs over the sea" and doc.error is None
     assert read_stream(io.BytesIO(b"")).error == "empty document"
+
+
+def test_json_lines_of_any_size_are_read_and_an_overlong_line_is_named(tmp_path):
+    """A JSON Lines file is read line by line, so its size has no limit; a single line longer
+    than the limit gets an error record (by its line number) and the lines after it are read,
+    in a file, in blocks of lines for worker processes, and on stdin."""
+    import json
+
+    from dualuse.corpora.readers import ReadOptions, iter_stdin, iter_units, load_units
+
+    rows = [json.dumps({"id": f"r{i}", "text": "The radar notice. " * 5}) for i in range(40)]
+    rows[7] = json.dumps({"id": "big", "text": "x " * 2000})
+    data = ("\n".join(rows) + "\n").encode()
+    src = tmp_path / "big.jsonl"
+    src.write_bytes(data)
+    options = ReadOptions(max_bytes=1000)
+    assert len(data) > 3 * options.max_bytes
+    expected_ids = [f"r{i}" for i in range(7)] + [f"{src}:8"] + [f"r{i}" for i in range(8, 40)]
+    docs = list(iter_documents([str(src)], options=options))
+    assert [d.id for d in docs] == expected_ids
+    assert docs[7].error == "line too long (more than 1,000 bytes): not read"
+    assert all(d.error is None for d in docs[:7] + docs[8:])
+    blocks = [d for u in iter_units([str(src)], options, line_blocks=16) for d in load_units(u, options)]
+    assert blocks == docs
+    piped = list(iter_stdin(io.BytesIO(data), ReadOptions(max_bytes=1000, stdin_mode="jsonl")))
+    assert [d.id for d in piped] == [i.replace(str(src), "-") for i in expected_ids]
+    lines = list(iter_stdin(io.BytesIO(data), ReadOptions(max_bytes=1000, stdin_mode="lines")))
+    assert len(lines) == 40 and lines[7].id == "-:8" and "line too long" in lines[7].error
+    assert lines[8].error is None and lines[8].id == "-:9"
