@@ -47,11 +47,12 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
         from dualuse.model.parallel import tag_units_in_processes
 
         # Up to 128 documents go to a worker at a time; a live feed sends what has arrived.
-        # JSON Lines files go as blocks of raw lines that the workers parse, except when
-        # resuming (which checks each document's id).
+        # JSON Lines go as raw lines that the workers parse (files in blocks, stdin a line at a
+        # time as it arrives), except when resuming, which checks each document's id.
         live = _may_wait(inputs)
-        blocks = 0 if live or done_ids else CHUNK
-        units = _skip_done(iter_units(inputs, options, stdin, line_blocks=blocks), list(done_ids))
+        units = iter_units(inputs, options, stdin, line_blocks=0 if live or done_ids else CHUNK,
+                           raw_lines=not done_ids)
+        units = _skip_done(units, list(done_ids))
         return tag_units_in_processes(units, jobs=jobs, model=model, thresholds=thresholds, options=options,
                                       batch_size=batch_size, chunk_size=CHUNK, with_text=with_text, encode=encode,
                                       live=live)

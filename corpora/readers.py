@@ -185,16 +185,21 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[tuple[str, str | None, s
 # ---------------------------------------------------------------- units
 
 def iter_units(inputs: Iterable[str], options: ReadOptions | None = None,
-               stdin: BinaryIO | None = None, line_blocks: int = 0) -> Iterator[Unit]:
+               stdin: BinaryIO | None = None, line_blocks: int = 0, raw_lines: bool = False) -> Iterator[Unit]:
     """The units of the inputs, in input order: one per document, except that with
-    ``line_blocks`` a JSON Lines file comes as ``LinesUnit``s of that many lines each (their
-    documents are the same, read by ``load_units``)."""
+    ``line_blocks`` a JSON Lines file comes as ``LinesUnit``s of that many lines each, and
+    with ``raw_lines`` each line of JSON Lines on stdin comes unparsed as a ``LinesUnit`` of
+    one line (their documents are the same, read by ``load_units``)."""
     options = options or ReadOptions()
     for doc_id, path, error in expand(inputs, options):
         if error is not None:
             yield Document.failed(doc_id, doc_id, error)
         elif path is None:
-            yield from iter_stdin(stdin if stdin is not None else _stdin_bytes(), options)
+            stream = stdin if stdin is not None else _stdin_bytes()
+            if raw_lines and options.stdin_mode == "jsonl":
+                yield from _raw_lines(stream, options)
+            else:
+                yield from iter_stdin(stream, options)
         elif line_blocks and os.path.splitext(path)[1].lower() in JSONL_SUFFIXES:
             yield from _jsonl_blocks(path, options, line_blocks)
         elif os.path.splitext(path)[1].lower() in RECORD_SUFFIXES:
@@ -382,6 +387,14 @@ def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
             yield None
         else:
             yield line
+
+
+def _raw_lines(stream: BinaryIO, options: ReadOptions) -> Iterator[LinesUnit]:
+    """JSON Lines on stdin, one unparsed line per unit, as each arrives (blank lines hold no
+    document and are passed over, as ``jsonl_rows`` does)."""
+    for n, raw in enumerate(bounded_lines(stream, options.max_bytes), 1):
+        if raw is None or raw.strip():
+            yield LinesUnit(STDIN, (raw,), n)
 
 
 def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> Iterator[Document]:

@@ -357,6 +357,11 @@ def test_jsonl_file_sent_to_workers_as_blocks_of_lines_gives_the_same_records(tm
     assert "r47" in errors and "no field 'text'" in errors["r47"]
     assert f"{src}:101" in errors  # two objects on one line: invalid, as with one job
     assert len(recs) == 300 - len(range(37, 301, 37))
+    # piped, the workers parse each line as it arrives: the same records, named by stdin's lines
+    piped = [runner.invoke(app, ["tag", "--jsonl", "-", "-f", "jsonl", "--jobs", jobs], input=src.read_bytes())
+             for jobs in ("1", "2")]
+    assert piped[0].exit_code == piped[1].exit_code == 1
+    assert piped[0].stdout == piped[1].stdout == one.stdout.replace(str(src), "-")
 
 
 _KILLER = r"""
