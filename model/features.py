@@ -36,6 +36,11 @@ _SALT_CUE = np.uint64(0x51A7C0E5C0E5C0E5)
 _SALT_DOC_CUE = np.uint64(0x2D0C2D0C51A75EED)
 _SALT_FAMILY = np.uint64(0x3A3A5F5F3A3A5F5F)
 _SALT_TERM = np.uint64(0x7E7E1D1D7E7E1D1D)
+# The control list a mention's category belongs to: the Military List (ML1-ML22) or a dual-use
+# list (0A001 ... 9E003, 1C350): a tag that generalizes to terms the training corpus never named
+# (a nerve agent by name in a list of chemicals).
+MILITARY_LIST = np.uint64(0x4D4C4D4C1157A11D)
+DUAL_USE_LIST = np.uint64(0x0D0A11C0DE11570D)
 NO_MENTION = np.uint64(0x0DEC0DEC0DEC0DEC)
 _ATTRS = [LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]
 
@@ -45,16 +50,29 @@ class DocArrays:
     """Plain arrays copied out of one annotated Doc (valid after the Doc is gone)."""
 
     tokens: np.ndarray    # (n, 6) uint64: LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH
-    mentions: np.ndarray  # (m, 4) uint64: start, end, family hash, term hash
+    mentions: np.ndarray  # (m, 5) uint64: start, end, family hash, term hash, control-list tag (0: none)
     cues: np.ndarray      # (k, 3) uint64: start, end, cue id hash
 
     @classmethod
     def of(cls, doc: Doc) -> "DocArrays":
-        mentions = [(s.start, s.end, s.label, s.id) for s in doc.spans.get(TECH_KEY, [])]
+        mentions = [(s.start, s.end, s.label, s.id, control_list(s._.dualuse_category))
+                    for s in doc.spans.get(TECH_KEY, [])]
         cues = [(s.start, s.end, s.id) for s in doc.spans.get(CUES_KEY, [])]
         return cls(doc.to_array(_ATTRS).reshape(-1, len(_ATTRS)),
-                   np.array(mentions, dtype=np.uint64).reshape(-1, 4),
+                   np.array(mentions, dtype=np.uint64).reshape(-1, 5),
                    np.array(cues, dtype=np.uint64).reshape(-1, 3))
+
+
+def control_list(category: str | None) -> np.uint64:
+    """The control-list tag of a category code: ``MILITARY_LIST`` for "ML10c", ``DUAL_USE_LIST``
+    for "6A008d" or "1C350", 0 for none."""
+    if not category:
+        return np.uint64(0)
+    if category[:2] == "ML" and category[2:3].isdigit():
+        return MILITARY_LIST
+    if category[:1].isdigit() and category[1:2].isalpha():
+        return DUAL_USE_LIST
+    return np.uint64(0)
 
 
 @dataclass
@@ -110,7 +128,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
 
     # ---- context rows: one per mention; per cue sentence for documents without mentions
     m_doc = np.repeat(np.arange(n_docs), [len(d.mentions) for d in batch])
-    m_all = np.concatenate([d.mentions for d in batch]) if n_docs else np.zeros((0, 4), np.uint64)
+    m_all = np.concatenate([d.mentions for d in batch]) if n_docs else np.zeros((0, 5), np.uint64)
     m_start = m_all[:, 0].astype(np.int64) + tok_offset[m_doc]
     m_end = m_all[:, 1].astype(np.int64) + tok_offset[m_doc]
     m_sent = np.searchsorted(sent_starts, m_start, side="right") - 1
@@ -181,9 +199,11 @@ def _tags(mentions: np.ndarray) -> list:
     if not len(mentions):
         return [NO_MENTION]
     keys = []
-    for _, _, family, term in mentions.tolist():
+    for _, _, family, term, listed in mentions.tolist():
         keys.append(np.uint64(family) ^ _SALT_FAMILY)
         keys.append(np.uint64(term) ^ _SALT_TERM)
+        if listed:
+            keys.append(np.uint64(listed))
     return keys
 
 

@@ -313,3 +313,30 @@ def test_hf_dataset_from_local_files(tmp_path, bundle):
     ds.save_to_disk(str(tmp_path / "ds"))
     docs = read_corpora([tmp_path / "ds"])
     assert len(docs) == 24 and {d.label for d in docs} == {"military", "civilian"}
+
+
+def test_mentions_carry_their_control_list_as_a_feature():
+    """A mention's category puts a Military List or dual-use list tag in its document and
+    context rows, so that a term the corpus never named (a nerve agent in a list of chemicals)
+    still counts as what its list says it is."""
+    import numpy as np
+
+    from dualuse.model.features import DUAL_USE_LIST, MILITARY_LIST, DocArrays, build_rows, control_list
+    from dualuse.model.pipeline import build_pipeline
+
+    assert control_list("ML7") == control_list("ML10c") == MILITARY_LIST
+    assert control_list("6A008d") == control_list("1C350") == DUAL_USE_LIST
+    assert control_list(None) == control_list("") == control_list("MLX") == 0
+    nlp = build_pipeline()
+    docs = list(nlp.pipe(["Stocks of tabun were declared.", "A synthetic aperture radar survey.",
+                          "A quiet meeting."]))
+    rows = build_rows([DocArrays.of(d) for d in docs])
+
+    def keys(row):
+        return set(rows.documents.keys[rows.documents.indptr[row]:rows.documents.indptr[row + 1]].tolist())
+
+    assert int(MILITARY_LIST) in keys(0) and int(DUAL_USE_LIST) not in keys(0)
+    assert int(DUAL_USE_LIST) in keys(1) and int(MILITARY_LIST) not in keys(1)
+    assert not keys(2) & {int(MILITARY_LIST), int(DUAL_USE_LIST)}
+    contexts = rows.contexts.keys[rows.contexts.indptr[0]:rows.contexts.indptr[1]]
+    assert rows.context_doc[0] == 0 and np.isin(np.uint64(MILITARY_LIST), contexts)
