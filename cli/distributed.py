@@ -112,7 +112,7 @@ def _bundle_dir(bundle: dict) -> str:
 
 def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) -> list[str]:
     """Runs on a worker: read and tag one shard, return its records as JSON lines."""
-    from dualuse.corpora.readers import FileUnit, jsonl_rows, load_unit
+    from dualuse.corpora.readers import FileUnit, bounded_lines, jsonl_rows, load_unit
     from dualuse.model.parallel import tag_partition
 
     model = _bundle_dir(bundle)
@@ -121,7 +121,8 @@ def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) 
             fh.seek(shard.start)
             data = fh.read(shard.end - shard.start)
         # split as a file is read, where only "\n" ends a line (bytes.splitlines also splits at "\r")
-        documents = list(jsonl_rows(io.BytesIO(data), shard.jsonl, options, first_line=shard.first_line))
+        documents = list(jsonl_rows(bounded_lines(io.BytesIO(data), options.max_bytes), shard.jsonl, options,
+                                    first_line=shard.first_line))
     else:
         documents = [load_unit(FileUnit(doc_id, path), options) for doc_id, path in shard.files]
     records = tag_partition(documents, model, batch_size=batch_size, thresholds=thresholds)

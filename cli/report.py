@@ -82,7 +82,9 @@ class HtmlReport:
             f'<tr><td><a href="#{anchor}">{html.escape(doc_id)}</a></td><td>{prob:.2f}</td></tr>'
             for prob, _, doc_id, anchor in sorted(self.top, reverse=True))
         flags = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in sorted(self.flags.items()))
-        families = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in self.families.most_common())
+        # most first, ties by name: the same page whatever the interpreter's hash seed
+        ranked = sorted(self.families.items(), key=lambda kv: (-kv[1], kv[0]))
+        families = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in ranked)
         head = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>dualuse report</title><style>
 body{{font-family:sans-serif;margin:2em;max-width:70em}} table{{border-collapse:collapse;margin:0 2em 1em 0}}
 td,th{{border:1px solid #ccc;padding:2px 8px}} .tables{{display:flex;flex-wrap:wrap;align-items:flex-start}}

@@ -16,7 +16,6 @@ import csv
 import fnmatch
 import glob
 import io
-import itertools
 import json
 import os
 import signal
@@ -33,6 +32,11 @@ from .text import UnreadableText, decode
 
 STDIN = "-"
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# With --jobs, JSON Lines go to the workers unparsed: in blocks of at most BLOCK_BYTES, and a
+# line over RAW_LINE_BYTES (a record with large fields besides its text) is parsed where it is
+# read, so that the lines waiting for a worker hold a bounded amount of memory.
+BLOCK_BYTES = 1024 * 1024
+RAW_LINE_BYTES = 64 * 1024
 CONVERTED_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES  # the conversions with a time limit
 CONVERSION_SECONDS = 300.0
 NOT_REGULAR = "not a regular file (a named pipe, socket or device found in a folder or by a pattern): not read"
@@ -365,21 +369,45 @@ def iter_record_file(path: str, options: ReadOptions) -> Iterator[Document]:
 
 
 def _jsonl_blocks(path: str, options: ReadOptions, size: int) -> Iterator[Unit]:
-    """A JSON Lines file as blocks of ``size`` raw lines; the same checks and errors as
-    ``iter_record_file``."""
+    """A JSON Lines file as blocks of at most ``size`` raw lines and ``BLOCK_BYTES`` bytes; a
+    line over ``RAW_LINE_BYTES`` is parsed here instead (its document keeps only its text,
+    not the line's other fields). The same documents, checks and errors as
+    ``iter_record_file``: a read error comes after the lines read before it."""
+    lines: list = []
+    first, held = 1, 0
+
+    def block() -> LinesUnit:
+        nonlocal lines, first, held
+        unit = LinesUnit(path, tuple(lines), first)
+        first, lines, held = first + len(lines), [], 0
+        return unit
+
     try:
         with open(path, "rb") as fh:
-            first = 1
-            while lines := tuple(itertools.islice(bounded_lines(fh, options.max_bytes), size)):
-                yield LinesUnit(path, lines, first)
-                first += len(lines)
+            for line in bounded_lines(fh, options.max_bytes):
+                if line is not None and len(line) > RAW_LINE_BYTES:
+                    if lines:
+                        yield block()
+                    yield from jsonl_rows([line], path, options, first)
+                    first += 1
+                    continue
+                lines.append(line)
+                held += len(line) if line is not None else 0
+                if len(lines) >= size or held >= BLOCK_BYTES:
+                    yield block()
     except OSError as exc:
+        if lines:
+            yield block()
         yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
+        return
+    if lines:
+        yield block()
 
 
 def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
     """The stream's lines (only "\\n" ends one), read as they arrive; a line longer than
-    ``limit`` bytes is skipped without being held in memory and given as None."""
+    ``limit`` bytes is given as None, and the rest of it is skipped in pieces (at most
+    ``limit`` bytes of it are ever held)."""
     while line := stream.readline(limit + 1):
         if len(line) > limit and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):
@@ -389,11 +417,14 @@ def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
             yield line
 
 
-def _raw_lines(stream: BinaryIO, options: ReadOptions) -> Iterator[LinesUnit]:
+def _raw_lines(stream: BinaryIO, options: ReadOptions) -> Iterator[Unit]:
     """JSON Lines on stdin, one unparsed line per unit, as each arrives (blank lines hold no
-    document and are passed over, as ``jsonl_rows`` does)."""
+    document and are passed over, as ``jsonl_rows`` does); a line over ``RAW_LINE_BYTES`` is
+    parsed here, so that only its text is held while it waits for a worker."""
     for n, raw in enumerate(bounded_lines(stream, options.max_bytes), 1):
-        if raw is None or raw.strip():
+        if raw is not None and len(raw) > RAW_LINE_BYTES:
+            yield from jsonl_rows([raw], STDIN, options, n)
+        elif raw is None or raw.strip():
             yield LinesUnit(STDIN, (raw,), n)
 
 
@@ -410,7 +441,7 @@ def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> I
             continue
         try:
             row = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # also too deeply nested, or an integer too long
             yield Document.failed(where, where, f"invalid JSON ({getattr(exc, 'msg', exc)})")
             continue
         yield _row_document(row, where, where, options)
@@ -419,7 +450,7 @@ def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> I
 def _json_rows(path: str, options: ReadOptions) -> Iterator[Document]:
     try:
         data = json.loads(Path(path).read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         yield Document.failed(path, path, f"invalid JSON ({getattr(exc, 'msg', exc)})")
         return
     if isinstance(data, dict):

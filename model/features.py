@@ -64,12 +64,15 @@ class DocArrays:
 
 
 def control_list(category: str | None) -> np.uint64:
-    """The control-list tag of a category code: ``MILITARY_LIST`` for "ML10c", ``DUAL_USE_LIST``
-    for "6A008d" or "1C350", 0 for none."""
+    """The control-list tag of a category code: ``MILITARY_LIST`` for "ML10c" and the UK's
+    national military entries ("PL5001"), ``DUAL_USE_LIST`` for "6A008d", "1C350" and the UK's
+    national dual-use entries ("PL9002"), 0 for none."""
     if not category:
         return np.uint64(0)
     if category[:2] == "ML" and category[2:3].isdigit():
         return MILITARY_LIST
+    if category[:2] == "PL" and category[2:3] in ("5", "9"):
+        return MILITARY_LIST if category[2] == "5" else DUAL_USE_LIST
     if category[:1].isdigit() and category[1:2].isalpha():
         return DUAL_USE_LIST
     return np.uint64(0)

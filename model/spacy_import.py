@@ -12,8 +12,10 @@ line (checked in the source before importing); for any other spaCy it is a plain
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
+import threading
 import types
 
 _CLI_LINE = "from .cli.info import info"
@@ -39,9 +41,20 @@ def _info(*args, **kwargs):
     return info(*args, **kwargs)
 
 
+def _cli_when_asked(name: str):
+    """``spacy.cli`` as an attribute of ``spacy`` (``spacy.cli.download(...)``), imported on
+    first use; spaCy's module defines no ``__getattr__`` of its own."""
+    if name == "cli":
+        return importlib.import_module("spacy.cli")
+    raise AttributeError(f"module 'spacy' has no attribute {name!r}")
+
+
 def import_spacy() -> types.ModuleType:
-    """The ``spacy`` module, imported without ``spacy.cli`` where that is safe."""
-    if "spacy" in sys.modules or "spacy.cli" in sys.modules or not _only_info_from_cli():
+    """The ``spacy`` module, imported without ``spacy.cli`` where that is safe: in a process
+    with a single thread (no other thread can import ``spacy.cli`` while the stand-in is in
+    place) that has not imported spaCy yet."""
+    if ("spacy" in sys.modules or "spacy.cli" in sys.modules or threading.active_count() > 1
+            or not _only_info_from_cli()):
         import spacy
 
         return spacy
@@ -58,6 +71,8 @@ def import_spacy() -> types.ModuleType:
         for name, stand_in in stand_ins.items():
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
-    if getattr(spacy, "cli", None) is package:
+    if spacy.__dict__.get("cli") is package:
         del spacy.cli
+    if "__getattr__" not in spacy.__dict__:
+        spacy.__getattr__ = _cli_when_asked
     return spacy

@@ -275,6 +275,22 @@ def test_html_report(corpus, tmp_path):
     assert not any(p.name.endswith(".body") for p in tmp_path.iterdir())
 
 
+def test_html_report_is_the_same_whatever_the_hash_seed(tmp_path):
+    """Families tied on their count are listed by name: two runs give the same page."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The firm showed a quantum computer, GaN amplifiers, a turbofan engine, a lidar, "
+                                "a nerve agent detector, an underwater glider and a gene synthesizer.")
+    pages = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"r{seed}.html"
+        subprocess.run([sys.executable, "-m", "dualuse.cli.main", "tag", str(docs), "--html", str(out), "-f", "jsonl"],
+                       env=dict(os.environ, PYTHONHASHSEED=seed), capture_output=True, check=True)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1] == pages[2]
+    assert pages[0].count(b"<tr><td>") >= 5
+
+
 def test_resume_continues_without_duplicates_or_gaps(corpus, tmp_path):
     out = tmp_path / "full.jsonl"
     runner.invoke(app, ["tag", str(corpus), "-o", str(out)])

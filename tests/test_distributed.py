@@ -120,3 +120,18 @@ def test_cluster_records_stream_to_stdout(inputs, small_shards):
     assert result.exit_code == 1, result.stderr
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert ids == [f"r{i}" for i in range(50)] + [f"{inputs[1]}:51", f"{inputs[1]}:52"]
+
+
+def test_shard_names_an_over_long_line_as_one_process_does(tmp_path):
+    """A worker reading a byte range applies the same per-line limit as the local readers."""
+    from dualuse.corpora.readers import ReadOptions, iter_documents
+
+    src = tmp_path / "rows.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": MIL}) + "\n" + json.dumps({"id": "big", "text": CIV * 40}) + "\n"
+                   + json.dumps({"id": "c", "text": CIV}) + "\n")
+    options = ReadOptions(max_bytes=1000)
+    shard = distributed.Shard(0, jsonl=str(src), start=0, end=src.stat().st_size, first_line=1)
+    lines = distributed.tag_shard(shard, distributed.pack_bundle(None), options, None, 64)
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == [d.id for d in iter_documents([str(src)], options=options)]
+    assert [r["id"] for r in records] == ["a", f"{src}:2", "c"] and "line too long" in records[1]["error"]

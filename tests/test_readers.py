@@ -101,3 +101,75 @@ def test_json_lines_of_any_size_are_read_and_an_overlong_line_is_named(tmp_path)
     lines = list(iter_stdin(io.BytesIO(data), ReadOptions(max_bytes=1000, stdin_mode="lines")))
     assert len(lines) == 40 and lines[7].id == "-:8" and "line too long" in lines[7].error
     assert lines[8].error is None and lines[8].id == "-:9"
+
+
+def test_blocks_of_lines_keep_what_was_read_before_a_read_error(tmp_path, monkeypatch):
+    """A disk error part-way through a JSON Lines file: the documents read before it come out,
+    then the file's error record, with or without blocks of lines (``--jobs``)."""
+    import errno
+    import json
+
+    from dualuse.corpora import readers
+    from dualuse.corpora.readers import ReadOptions, iter_units, load_units
+
+    src = tmp_path / "flaky.jsonl"
+    src.write_text("".join(json.dumps({"id": f"r{i}", "text": "A radar notice."}) + "\n" for i in range(50)))
+
+    class Flaky(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.data, self.pos = data, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            if self.pos >= 1000:
+                raise OSError(errno.EIO, "Input/output error")
+            n = min(len(buffer), 100, len(self.data) - self.pos)
+            buffer[:n] = self.data[self.pos:self.pos + n]
+            self.pos += n
+            return n
+
+    monkeypatch.setattr(readers, "open", lambda path, mode="r", *a, **k: io.BufferedReader(Flaky(src.read_bytes()),
+                                                                                        buffer_size=100),
+                        raising=False)
+    plain = [d.id for u in iter_units([str(src)], ReadOptions()) for d in load_units(u)]
+    blocks = [d.id for u in iter_units([str(src)], ReadOptions(), line_blocks=128) for d in load_units(u)]
+    assert plain == blocks
+    assert 5 < len(plain) < 50 and plain[-1] == str(src) and plain[:3] == ["r0", "r1", "r2"]
+
+
+def test_large_lines_are_parsed_where_they_are_read_and_blocks_are_bounded_in_bytes(tmp_path):
+    """Blocks handed to workers hold at most BLOCK_BYTES, and a line over RAW_LINE_BYTES (a
+    record with a large field besides its text) is parsed where it is read, keeping only its
+    text: memory stays bounded whatever the records hold. The documents are the same."""
+    import json
+
+    from dualuse.corpora.readers import (BLOCK_BYTES, RAW_LINE_BYTES, Document, LinesUnit, ReadOptions, iter_stdin,
+                                         iter_units, load_units)
+
+    rows = [{"id": f"r{i}", "text": "A lidar survey.", "html": "x" * (RAW_LINE_BYTES // 3)} for i in range(60)]
+    rows[10]["html"] = "y" * (2 * RAW_LINE_BYTES)
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    src = tmp_path / "padded.jsonl"
+    src.write_bytes(data)
+    units = list(iter_units([str(src)], ReadOptions(), line_blocks=128))
+    assert all(sum(map(len, u.lines)) <= BLOCK_BYTES + RAW_LINE_BYTES for u in units if isinstance(u, LinesUnit))
+    assert [u.id for u in units if isinstance(u, Document)] == ["r10"]
+    assert [d for u in units for d in load_units(u)] == list(iter_documents([str(src)]))
+    raw = list(iter_units(["-"], ReadOptions(stdin_mode="jsonl"), stdin=io.BytesIO(data), raw_lines=True))
+    assert [type(u).__name__ for u in raw].count("Document") == 1 and isinstance(raw[10], Document)
+    assert [d for u in raw for d in load_units(u)] == list(iter_stdin(io.BytesIO(data),
+                                                                      ReadOptions(stdin_mode="jsonl")))
+
+
+def test_json_too_deep_or_with_a_huge_integer_is_an_invalid_line_not_a_crash(tmp_path):
+    from dualuse.corpora.readers import ReadOptions, iter_units, load_units
+
+    src = tmp_path / "odd.jsonl"
+    src.write_text('{"id": "a", "text": "A radar notice."}\n' + "[" * 200_000 + "\n"
+                   + '{"id": ' + "9" * 5000 + ', "text": "x"}\n' + '{"id": "d", "text": "A laser."}\n')
+    for blocks in (0, 128):
+        docs = [d for u in iter_units([str(src)], ReadOptions(), line_blocks=blocks) for d in load_units(u)]
+        assert [d.id for d in docs] == ["a", f"{src}:2", f"{src}:3", "d"]
+        assert all("invalid JSON" in d.error for d in docs[1:3])

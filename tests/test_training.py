@@ -234,6 +234,7 @@ def test_spacys_cli_is_real_after_tagging(bundle):
 
     code = (f"from dualuse.model import load; load({str(bundle)!r}); import spacy; "
             "assert 'spaCy version:**' in spacy.info(markdown=True); "
+            "assert callable(spacy.cli.download); "
             "import spacy.cli; from spacy.cli import download, setup_cli; print(callable(download) and callable(setup_cli))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "True"
@@ -325,7 +326,8 @@ def test_mentions_carry_their_control_list_as_a_feature():
     from dualuse.model.pipeline import build_pipeline
 
     assert control_list("ML7") == control_list("ML10c") == MILITARY_LIST
-    assert control_list("6A008d") == control_list("1C350") == DUAL_USE_LIST
+    assert control_list("6A008d") == control_list("1C350") == control_list("PL9002") == DUAL_USE_LIST
+    assert control_list("PL5001") == MILITARY_LIST
     assert control_list(None) == control_list("") == control_list("MLX") == 0
     nlp = build_pipeline()
     docs = list(nlp.pipe(["Stocks of tabun were declared.", "A synthetic aperture radar survey.",
