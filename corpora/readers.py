@@ -201,7 +201,7 @@ def iter_units(inputs: Iterable[str], options: ReadOptions | None = None,
         elif path is None:
             stream = stdin if stdin is not None else _stdin_bytes()
             if raw_lines and options.stdin_mode == "jsonl":
-                yield from _raw_lines(stream, options)
+                yield from _line_units(stream, STDIN, options, 1)
             else:
                 yield from iter_stdin(stream, options)
         elif line_blocks and os.path.splitext(path)[1].lower() in JSONL_SUFFIXES:
@@ -369,39 +369,48 @@ def iter_record_file(path: str, options: ReadOptions) -> Iterator[Document]:
 
 
 def _jsonl_blocks(path: str, options: ReadOptions, size: int) -> Iterator[Unit]:
-    """A JSON Lines file as blocks of at most ``size`` raw lines and ``BLOCK_BYTES`` bytes; a
-    line over ``RAW_LINE_BYTES`` is parsed here instead (its document keeps only its text,
-    not the line's other fields). The same documents, checks and errors as
-    ``iter_record_file``: a read error comes after the lines read before it."""
+    """A JSON Lines file as ``_line_units``; the same checks and errors as ``iter_record_file``
+    (a read error comes after the lines read before it)."""
+    try:
+        with open(path, "rb") as fh:
+            yield from _line_units(fh, path, options, size)
+    except OSError as exc:
+        yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
+
+
+def _line_units(stream: BinaryIO, name: str, options: ReadOptions, size: int) -> Iterator[Unit]:
+    """JSON Lines as ``LinesUnit``s of at most ``size`` raw lines and ``BLOCK_BYTES`` bytes, each
+    given as soon as it is full (``size`` 1: every line as it arrives). A line over
+    ``RAW_LINE_BYTES`` is parsed here instead, so that its document keeps only its text, not
+    the line's other fields; a blank line that would open a unit is passed over (it holds no
+    document). A read error comes after the lines read before it."""
     lines: list = []
     first, held = 1, 0
 
-    def block() -> LinesUnit:
+    def unit() -> LinesUnit:
         nonlocal lines, first, held
-        unit = LinesUnit(path, tuple(lines), first)
+        done = LinesUnit(name, tuple(lines), first)
         first, lines, held = first + len(lines), [], 0
-        return unit
+        return done
 
     try:
-        with open(path, "rb") as fh:
-            for line in bounded_lines(fh, options.max_bytes):
-                if line is not None and len(line) > RAW_LINE_BYTES:
-                    if lines:
-                        yield block()
-                    yield from jsonl_rows([line], path, options, first)
-                    first += 1
-                    continue
-                lines.append(line)
-                held += len(line) if line is not None else 0
-                if len(lines) >= size or held >= BLOCK_BYTES:
-                    yield block()
-    except OSError as exc:
+        for line in bounded_lines(stream, options.max_bytes):
+            if line is not None and (len(line) > RAW_LINE_BYTES or not (lines or line.strip())):
+                if lines:
+                    yield unit()
+                yield from jsonl_rows([line], name, options, first)  # (nothing for a blank line)
+                first += 1
+                continue
+            lines.append(line)
+            held += len(line) if line is not None else 0
+            if len(lines) >= size or held >= BLOCK_BYTES:
+                yield unit()
+    except OSError:
         if lines:
-            yield block()
-        yield Document.failed(path, path, f"cannot read: {exc.strerror or exc}")
-        return
+            yield unit()
+        raise
     if lines:
-        yield block()
+        yield unit()
 
 
 def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
@@ -417,15 +426,8 @@ def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
             yield line
 
 
-def _raw_lines(stream: BinaryIO, options: ReadOptions) -> Iterator[Unit]:
-    """JSON Lines on stdin, one unparsed line per unit, as each arrives (blank lines hold no
-    document and are passed over, as ``jsonl_rows`` does); a line over ``RAW_LINE_BYTES`` is
-    parsed here, so that only its text is held while it waits for a worker."""
-    for n, raw in enumerate(bounded_lines(stream, options.max_bytes), 1):
-        if raw is not None and len(raw) > RAW_LINE_BYTES:
-            yield from jsonl_rows([raw], STDIN, options, n)
-        elif raw is None or raw.strip():
-            yield LinesUnit(STDIN, (raw,), n)
+def _too_long(options: ReadOptions) -> str:
+    return f"line too long (more than {options.max_bytes:,} bytes): not read"
 
 
 def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> Iterator[Document]:
@@ -435,7 +437,7 @@ def jsonl_rows(lines, name: str, options: ReadOptions, first_line: int = 1) -> I
     for n, raw in enumerate(lines, first_line):
         where = f"{name}:{n}"
         if raw is None:
-            yield Document.failed(where, where, f"line too long (more than {options.max_bytes:,} bytes): not read")
+            yield Document.failed(where, where, _too_long(options))
             continue
         if not raw.strip():
             continue
@@ -493,8 +495,7 @@ def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
     else:
         for n, raw in enumerate(bounded_lines(stream, options.max_bytes), 1):
             if raw is None:
-                yield Document.failed(f"{STDIN}:{n}", STDIN, f"line too long (more than {options.max_bytes:,} "
-                                                             "bytes): not read")
+                yield Document.failed(f"{STDIN}:{n}", STDIN, _too_long(options))
             elif raw.strip():
                 yield from_bytes(raw.rstrip(b"\r\n"), f"{STDIN}:{n}", STDIN)
 
