@@ -6,7 +6,7 @@ on them, marked ``"batch": "blind 2"``: 60 SBIR, 30 Federal Register, 40 Federal
 abstracts naming a defence or technology keyword), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
-    python benchmarks/dev_real.py [--model DIR] [--errors 20]
+    python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
 """
 
 from __future__ import annotations
@@ -40,10 +40,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model")
     ap.add_argument("--errors", type=int, default=20)
+    ap.add_argument("--title", action="store_true",
+                    help="tag each document's title and text joined, as `dualuse tag --text-field title "
+                         "--text-field text` does (default: the text alone)")
     args = ap.parse_args()
     dev = load_dev()
     tagger = load(args.model)
-    records = list(tagger.tag((d["id"], d["text"]) for d in dev))
+    records = list(tagger.tag((d["id"], f"{d['title']}\n\n{d['text']}" if args.title and d["title"] else d["text"])
+                              for d in dev))
     probs = np.array([r["military_prob"] for r in records])
     y = np.array([d["label"] == "military" for d in dev])
     print(f"model {tagger.model}; thresholds {tagger.thresholds}")

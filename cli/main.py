@@ -26,6 +26,8 @@ def fail_usage(message: str) -> None:
 
 
 EXIT_FAIL_ON = 3
+TAG_TEXT_HELP = ("Field holding the text in JSON, JSONL and CSV inputs; repeat it to join several in that order, "
+                 "e.g. --text-field title --text-field text (offsets then count in the joined text).")
 
 
 def _thresholds(value: Optional[str]) -> Optional[tuple]:
@@ -58,7 +60,7 @@ def tag(
     exclude: List[str] = typer.Option([], "--exclude", help="Skip files matching this pattern (folders and globs); repeatable."),
     lines: bool = typer.Option(False, "--lines", help="stdin: one document per line."),
     jsonl: bool = typer.Option(False, "--jsonl", help="stdin: one JSON object per line."),
-    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSON, JSONL and CSV inputs."),
+    text_field: List[str] = typer.Option(["text"], "--text-field", help=TAG_TEXT_HELP),
     id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSON, JSONL and CSV inputs."),
     threshold: Optional[str] = typer.Option(None, "--threshold",
                                             help="Override the bundle's flag thresholds: P (no review band) or "
@@ -96,7 +98,7 @@ def tag(
     if fmt not in FORMATS:
         fail_usage(f"--format is one of {', '.join(FORMATS)}")
     streaming = "-" in inputs and (lines or jsonl)
-    options = ReadOptions(text_field=text_field, id_field=id_field,
+    options = ReadOptions(text_field=_text_field(text_field), id_field=id_field,
                           stdin_mode="lines" if lines else "jsonl" if jsonl else "whole",
                           include=tuple(include), exclude=tuple(exclude), timeout=timeout or None)
     if scheduler is not None:
@@ -170,10 +172,15 @@ def terms(
     typer.echo(f"{len(rows)} terms", err=True)
 
 
-def _fields(text_field: str, label_field: str, id_field: str, label_map: Optional[str] = None) -> dict:
+def _text_field(names: List[str]):
+    """One --text-field as its name; several as a tuple, joined in that order."""
+    return names[0] if len(names) == 1 else tuple(names)
+
+
+def _fields(text_field: List[str], label_field: str, id_field: str, label_map: Optional[str] = None) -> dict:
     from dualuse.corpora.labelled import parse_label_map
 
-    return {"text_field": text_field, "label_field": label_field, "id_field": id_field,
+    return {"text_field": _text_field(text_field), "label_field": label_field, "id_field": id_field,
             "label_map": parse_label_map(label_map)}
 
 
@@ -181,7 +188,8 @@ def _hub(names: List[str], split: str) -> tuple:
     return tuple((name, split) for name in names)
 
 
-TEXT_FIELD = typer.Option("text", "--text-field", help="Field (column) holding the text.")
+TEXT_FIELD = typer.Option(["text"], "--text-field",
+                          help="Field (column) holding the text; repeat it to join several, e.g. a title and a body.")
 LABEL_FIELD = typer.Option("label", "--label-field", help="Field holding the label (military/civilian).")
 ID_FIELD = typer.Option("id", "--id-field", help="Field holding the document id.")
 LABEL_MAP = typer.Option(None, "--label-map", help="Map other label values: 'dod=military,nih=civilian' or a JSON file.")
@@ -195,7 +203,7 @@ CORPUS = typer.Argument(None, help="Labelled corpora: .jsonl, .csv, .parquet, a 
 def train(
     corpus: Optional[List[Path]] = CORPUS,
     out: Path = typer.Option(..., "--out", "-o", help="Bundle directory to write."),
-    text_field: str = TEXT_FIELD,
+    text_field: List[str] = TEXT_FIELD,
     label_field: str = LABEL_FIELD,
     id_field: str = ID_FIELD,
     label_map: Optional[str] = LABEL_MAP,
@@ -305,7 +313,7 @@ class _TrainingProgress:
 def evaluate(
     corpus: Optional[List[Path]] = CORPUS,
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Bundle (default: the shipped one)."),
-    text_field: str = TEXT_FIELD,
+    text_field: List[str] = TEXT_FIELD,
     label_field: str = LABEL_FIELD,
     id_field: str = ID_FIELD,
     label_map: Optional[str] = LABEL_MAP,
@@ -338,7 +346,7 @@ def compare(
     old: Path = typer.Argument(..., help="The bundle in use."),
     new: Path = typer.Argument(..., help="The candidate bundle."),
     corpus: Optional[List[Path]] = CORPUS,
-    text_field: str = TEXT_FIELD,
+    text_field: List[str] = TEXT_FIELD,
     label_field: str = LABEL_FIELD,
     id_field: str = ID_FIELD,
     label_map: Optional[str] = LABEL_MAP,
@@ -379,7 +387,7 @@ def review(
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Bundle (default: the shipped one)."),
     export: Path = typer.Option(..., "--export", help="JSONL file of documents to label, least certain first."),
     limit: int = typer.Option(200, min=1, help="How many documents to export."),
-    text_field: str = typer.Option("text", "--text-field", help="Field holding the text in JSON, JSONL and CSV inputs."),
+    text_field: List[str] = typer.Option(["text"], "--text-field", help=TAG_TEXT_HELP),
     id_field: str = typer.Option("id", "--id-field", help="Field holding the document id in JSON, JSONL and CSV inputs."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --export file."),
 ) -> None:
@@ -396,7 +404,7 @@ def review(
 
     _refuse_existing(export, force)
     try:
-        records = tag_inputs(inputs, model=model, options=ReadOptions(text_field=text_field, id_field=id_field),
+        records = tag_inputs(inputs, model=model, options=ReadOptions(text_field=_text_field(text_field), id_field=id_field),
                              with_text=True)
         rows = least_certain(records, limit)
     except BundleError as exc:

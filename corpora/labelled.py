@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .text import FieldError, record_text
+
 LABELS = ("civilian", "military")
 
 
@@ -138,7 +140,8 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
         raise CorpusError(f"{path}: no such file or directory")
     suffix = path.suffix.lower()
     if path.is_dir() and not _is_saved_dataset(path):
-        rows = _rows_label_folders(path, label_field, text_field, id_field)
+        rows = _rows_label_folders(path, label_field, "text", id_field)
+        text_field = "text"  # the files' own text, whatever --text-field says
     elif path.is_dir() or suffix == ".parquet":
         rows = _rows_hf(path)
     elif suffix == ".csv":
@@ -155,13 +158,14 @@ def _validated(rows, path: Path, text_field: str, label_field: str, id_field: st
                label_map: dict | None) -> Iterator[LabelledDoc]:
     for n, row in rows:
         where = f"{path}:{n}"
-        if text_field not in row:
-            raise CorpusError(f"{where}: no field {text_field!r} (fields: {', '.join(map(str, row))}); "
-                              "use --text-field")
+        try:
+            text = record_text(row, text_field)
+        except FieldError as exc:
+            raise CorpusError(f"{where}: {exc}") from None
         if label_field not in row:
             raise CorpusError(f"{where}: no field {label_field!r} (fields: {', '.join(map(str, row))}); "
                               "use --label-field")
-        text, label = row[text_field], row[label_field]
+        label = row[label_field]
         if label is None or (isinstance(label, str) and not label.strip()):
             raise CorpusError(f"{where}: missing label")
         label = str(label).strip()

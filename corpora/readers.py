@@ -28,7 +28,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 
 from .documents import Document
 from .formats import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, RECORD_SUFFIXES, reader_for
-from .text import UnreadableText, decode
+from .text import FieldError, UnreadableText, decode, record_text, text_fields
 
 STDIN = "-"
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -45,7 +45,8 @@ _GLOB_CHARS = set("*?[")
 
 @dataclass
 class ReadOptions:
-    text_field: str = "text"
+    # One field, or several joined with a blank line (a title and a body): ``record_text``.
+    text_field: str | tuple = "text"
     id_field: str = "id"
     stdin_mode: str = "whole"  # whole | lines | jsonl
     include: tuple = ()
@@ -339,12 +340,10 @@ def _row_document(row, where: str, fallback_id: str, options: ReadOptions) -> Do
         return Document.failed(fallback_id, where, "expected a JSON object")
     doc_id = row.get(options.id_field)
     doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
-    if options.text_field not in row:
-        return Document.failed(doc_id, where, f"no field {options.text_field!r} "
-                                              f"(fields: {', '.join(map(str, row))}); use --text-field")
-    text = row[options.text_field]
-    if not isinstance(text, str):
-        return Document.failed(doc_id, where, f"field {options.text_field!r} is not text")
+    try:
+        text = record_text(row, options.text_field)
+    except FieldError as exc:
+        return Document.failed(doc_id, where, str(exc))
     return _checked(Document(id=doc_id, text=text, source=where))
 
 
@@ -474,9 +473,10 @@ def _csv_rows(path: str, options: ReadOptions) -> Iterator[Document]:
         yield Document.failed(path, path, str(exc))
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None or options.text_field not in reader.fieldnames:
+    missing = [f for f in text_fields(options.text_field) if f not in (reader.fieldnames or [])]
+    if missing:
         columns = ", ".join(reader.fieldnames or [])
-        yield Document.failed(path, path, f"no column {options.text_field!r} (columns: {columns}); use --text-field")
+        yield Document.failed(path, path, f"no column {missing[0]!r} (columns: {columns}); use --text-field")
         return
     for row in reader:
         where = f"{path}:{reader.line_num}"

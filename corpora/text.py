@@ -93,3 +93,42 @@ def json_objects(lines: Iterable[str], origin: str, error: type[Exception]) -> I
         if not isinstance(row, dict):
             raise error(f"{origin}:{n}: expected a JSON object")
         yield n, row
+
+
+# ---------------------------------------------------------------- the text of a record
+
+FIELD_SEPARATOR = "\n\n"
+
+
+class FieldError(ValueError):
+    """A record whose text fields are missing or are not text."""
+
+
+def text_fields(value) -> tuple[str, ...]:
+    """``--text-field`` as a tuple of field names: one name, or several (given in order)."""
+    fields = (value,) if isinstance(value, str) else tuple(value)
+    if not fields or not all(isinstance(f, str) and f for f in fields):
+        raise ValueError("--text-field needs a field name")
+    return fields
+
+
+def record_text(row: dict, fields) -> str:
+    """The text of one record: its one text field, or several fields (a title and a body)
+    joined in the order given, with a blank line between them; character offsets in the
+    output then count in that joined text. With several fields an empty or null one is left
+    out; a field the record does not have, or one holding something other than text, raises
+    ``FieldError``."""
+    fields = text_fields(fields)
+    parts = []
+    for name in fields:
+        if name not in row:
+            raise FieldError(f"no field {name!r} (fields: {', '.join(map(str, row))}); use --text-field")
+        value = row[name]
+        if value is None and len(fields) > 1:
+            continue
+        if not isinstance(value, str):
+            raise FieldError(f"field {name!r} is not text")
+        parts.append(value)
+    if len(parts) == 1:
+        return parts[0]
+    return FIELD_SEPARATOR.join(p for p in parts if p.strip())

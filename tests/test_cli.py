@@ -72,3 +72,18 @@ def test_console_command_keeps_exit_codes_and_output():
     usage = subprocess.run([sys.executable, "-m", "dualuse.cli.main", "no-such-command"], capture_output=True,
                            text=True, timeout=300)
     assert usage.returncode == 2
+
+
+def test_tag_joins_text_fields_and_offsets_count_in_the_joined_text(tmp_path):
+    path = tmp_path / "notices.jsonl"
+    path.write_text(json.dumps({"id": "n1", "title": "Radar export rule",
+                                "text": "The rule covers lidar sensors for farms."}) + "\n")
+    result = runner.invoke(app, ["tag", str(path), "--text-field", "title", "--text-field", "text",
+                                 "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    (record,) = records(result.stdout)
+    joined = "Radar export rule\n\nThe rule covers lidar sensors for farms."
+    found = {m["text"]: (m["start"], m["end"]) for m in record["mentions"]}
+    assert {"Radar", "lidar"} <= set(found)
+    for text, (start, end) in found.items():
+        assert joined[start:end] == text

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 
 
@@ -173,3 +174,31 @@ def test_json_too_deep_or_with_a_huge_integer_is_an_invalid_line_not_a_crash(tmp
         docs = [d for u in iter_units([str(src)], ReadOptions(), line_blocks=blocks) for d in load_units(u)]
         assert [d.id for d in docs] == ["a", f"{src}:2", f"{src}:3", "d"]
         assert all("invalid JSON" in d.error for d in docs[1:3])
+
+
+def test_several_text_fields_are_joined_in_order_and_a_missing_one_is_named(tmp_path):
+    from dualuse.corpora.readers import ReadOptions
+
+    rows = [{"id": "a", "title": "Arms export notice", "text": "Two parties were debarred."},
+            {"id": "b", "title": None, "text": "Body only."},
+            {"id": "c", "title": "", "text": "Empty title."},
+            {"id": "d", "text": "No title field at all."},
+            {"id": "e", "title": 7, "text": "A number for a title."}]
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    options = ReadOptions(text_field=("title", "text"))
+    docs = by_id(iter_documents([str(path)], options=options))
+    assert docs["a"].text == "Arms export notice\n\nTwo parties were debarred." and docs["a"].error is None
+    assert docs["b"].text == "Body only." and docs["c"].text == "Empty title."
+    assert docs["d"].error == "no field 'title' (fields: id, text); use --text-field"
+    assert docs["e"].error == "field 'title' is not text"
+    # one field reads exactly as before
+    plain = by_id(iter_documents([str(path)], options=ReadOptions()))
+    assert plain["a"].text == "Two parties were debarred." and plain["d"].error is None
+
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("id,title,body\n1,Radar notice,Weather radar upgrade.\n")
+    (doc,) = iter_documents([str(csv_path)], options=ReadOptions(text_field=("title", "body")))
+    assert doc.text == "Radar notice\n\nWeather radar upgrade."
+    (doc,) = iter_documents([str(csv_path)], options=ReadOptions(text_field=("headline", "body")))
+    assert doc.error == "no column 'headline' (columns: id, title, body); use --text-field"

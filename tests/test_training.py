@@ -342,3 +342,18 @@ def test_mentions_carry_their_control_list_as_a_feature():
     assert not keys(2) & {int(MILITARY_LIST), int(DUAL_USE_LIST)}
     contexts = rows.contexts.keys[rows.contexts.indptr[0]:rows.contexts.indptr[1]]
     assert rows.context_doc[0] == 0 and np.isin(np.uint64(MILITARY_LIST), contexts)
+
+
+def test_training_corpus_text_can_join_a_title_and_a_body(tmp_path):
+    from dualuse.corpora.labelled import CorpusError, read_labelled
+
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "1", "headline": "Navy sonar award", "body": "Sonar arrays for frigates.",
+                                "label": "military"}) + "\n"
+                    + json.dumps({"id": "2", "headline": None, "body": "Fish-finding sonar.", "label": "civilian"}) + "\n"
+                    + json.dumps({"id": "3", "body": "No headline.", "label": "civilian"}) + "\n")
+    docs = read_labelled(path, text_field=("headline", "body"))
+    first, second = next(docs), next(docs)
+    assert first.text == "Navy sonar award\n\nSonar arrays for frigates." and second.text == "Fish-finding sonar."
+    with pytest.raises(CorpusError, match=r"c.jsonl:3: no field 'headline'"):
+        next(docs)
