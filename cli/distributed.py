@@ -1,7 +1,7 @@
 """`dualuse tag --scheduler ...`: tagging on a Dask cluster.
 
-The inputs are cut into shards (a list of files, or a byte range of a JSONL file, read by the
-worker itself). Each shard is one Dask task: the worker loads the bundle once per process
+The inputs are cut into shards (a list of files, a byte range of a JSONL file, or a whole CSV or
+JSON record file, read by the worker itself). Each shard is one Dask task: the worker loads the bundle once per process
 (from bytes the client scattered to the cluster, so workers need no shared disk), tags the
 shard and returns its records as JSON lines. The client writes each finished shard to
 ``OUTPUT.parts/NNNNNN.jsonl`` (atomically) and merges the parts in input order into the output,
@@ -39,11 +39,13 @@ class Shard:
     start: int = 0
     end: int = 0
     first_line: int = 1
+    records: str | None = None      # a CSV or JSON file: one document per row, read whole
 
 
 def make_shards(inputs: list[str], options) -> Iterator[Shard]:
-    """Shards in input order: runs of files, or byte ranges of JSONL files cut at line ends."""
-    from dualuse.corpora.readers import expand
+    """Shards in input order: runs of files, byte ranges of JSONL files cut at line ends, and
+    CSV or JSON record files whole."""
+    from dualuse.corpora.readers import JSONL_SUFFIXES, RECORD_SUFFIXES, expand
 
     files: list = []
     index = 0
@@ -51,12 +53,17 @@ def make_shards(inputs: list[str], options) -> Iterator[Shard]:
         if path is None:
             raise DistributedError("stdin cannot be sent to a cluster: write it to a file first"
                                    if doc_id == "-" else f"{doc_id}: {error}")
-        if path.lower().endswith((".jsonl", ".ndjson")):
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in RECORD_SUFFIXES:
             if files:
                 yield Shard(index, tuple(files))
                 index, files = index + 1, []
-            for start, end, first_line in _byte_ranges(path):
-                yield Shard(index, jsonl=path, start=start, end=end, first_line=first_line)
+            if suffix in JSONL_SUFFIXES:
+                for start, end, first_line in _byte_ranges(path):
+                    yield Shard(index, jsonl=path, start=start, end=end, first_line=first_line)
+                    index += 1
+            else:
+                yield Shard(index, records=path)
                 index += 1
             continue
         files.append((doc_id, path))
@@ -112,7 +119,7 @@ def _bundle_dir(bundle: dict) -> str:
 
 def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) -> list[str]:
     """Runs on a worker: read and tag one shard, return its records as JSON lines."""
-    from dualuse.corpora.readers import FileUnit, bounded_lines, jsonl_rows, load_unit
+    from dualuse.corpora.readers import FileUnit, bounded_lines, iter_record_file, jsonl_rows, load_unit
     from dualuse.model.parallel import tag_partition
 
     model = _bundle_dir(bundle)
@@ -123,6 +130,8 @@ def tag_shard(shard: Shard, bundle: dict, options, thresholds, batch_size: int) 
         # split as a file is read, where only "\n" ends a line (bytes.splitlines also splits at "\r")
         documents = list(jsonl_rows(bounded_lines(io.BytesIO(data), options.max_bytes), shard.jsonl, options,
                                     first_line=shard.first_line))
+    elif shard.records is not None:
+        documents = list(iter_record_file(shard.records, options))
     else:
         documents = [load_unit(FileUnit(doc_id, path), options) for doc_id, path in shard.files]
     records = tag_partition(documents, model, batch_size=batch_size, thresholds=thresholds)

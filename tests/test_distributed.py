@@ -30,6 +30,9 @@ def inputs(tmp_path):
     for i in range(60):
         (d / f"{i:03d}.txt").write_text((MIL if i % 3 == 0 else CIV) + f" Item {i}.")
     (d / "empty.txt").write_text("")
+    # record files in the folder: one document per row, on a cluster as in one process
+    (d / "table.csv").write_text("id,text\ncsv1," + MIL + "\ncsv2," + CIV.replace(",", "") + "\n")
+    (d / "array.json").write_text(json.dumps([{"id": "arr1", "text": CIV}, {"id": "arr2", "text": MIL}]))
     stream = tmp_path / "rows.jsonl"
     # only "\n" ends a line: the line with a lone carriage return holds two objects (invalid)
     stream.write_text("".join(json.dumps({"id": f"r{i}", "text": CIV if i % 2 else MIL}) + "\n" for i in range(50))
@@ -54,6 +57,7 @@ def test_local_cluster_output_is_byte_identical_to_one_process(inputs, small_sha
     assert not (tmp_path / "cluster.jsonl.parts").exists()
     ids = [json.loads(line)["id"] for line in cluster.read_text().splitlines()]
     assert f"{inputs[1]}:51" in ids and f"{inputs[1]}:52" in ids  # lines named by their number in the file
+    assert {"csv1", "csv2", "arr1", "arr2"} <= set(ids)
 
 
 def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path):
@@ -84,7 +88,7 @@ def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path
         killer.join()
     assert killed["parts_done"] < 40, "the worker died while shards were still running"
     ids = [r["id"] for r in records]
-    assert len(ids) == len(set(ids)) == 401 + 52
+    assert len(ids) == len(set(ids)) == 401 + 4 + 52  # files, CSV and JSON rows, JSONL lines
     assert ids[:3] == [os.path.join(inputs[0], n) for n in ("000.txt", "001.txt", "002.txt")]
 
 
