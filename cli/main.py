@@ -174,6 +174,8 @@ def terms(
 
 def _text_field(names: List[str]):
     """One --text-field as its name; several as a tuple, joined in that order."""
+    if not names or not all(names):
+        fail_usage("--text-field needs a field name")
     return names[0] if len(names) == 1 else tuple(names)
 
 
@@ -394,7 +396,8 @@ def review(
     """Export the documents the model is least sure about, for a person to label.
 
     The review band comes first, then the scores closest to 0.5; `dualuse train` reads the file
-    back once the labels are filled in.
+    back once the labels are filled in. A document that cannot be read is named on stderr and
+    the exit status is 1.
     """
     from dualuse.corpora.readers import ReadOptions
     from dualuse.model.bundle import BundleError
@@ -406,7 +409,16 @@ def review(
     try:
         records = tag_inputs(inputs, model=model, options=ReadOptions(text_field=_text_field(text_field), id_field=id_field),
                              with_text=True)
-        rows = least_certain(records, limit)
+        failed = []
+
+        def reported(records):
+            for record in records:
+                if record.get("error"):
+                    failed.append(record)
+                    typer.echo(f"dualuse: {record['id']}: {record['error']}", err=True)
+                yield record
+
+        rows = least_certain(reported(records), limit)
     except BundleError as exc:
         fail_usage(str(exc))
     tmp = export.with_name(f".{export.name}.tmp")
@@ -415,6 +427,9 @@ def review(
     in_band = sum(r["flag"] == "review" for r in rows)
     typer.echo(f"dualuse: exported {len(rows)} documents to {export} ({in_band} in the review band); "
                "fill in each 'label' with military or civilian, then: dualuse train ...", err=True)
+    if failed:
+        typer.echo(f"dualuse: {len(failed)} documents could not be read and are not in the export", err=True)
+        raise typer.Exit(EXIT_INPUT_FAILED)
 
 
 def _refuse_existing(path: Optional[Path], force: bool) -> None:

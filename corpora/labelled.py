@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .text import FieldError, record_text
+from .text import MISSING_CELL, FieldError, record_text, text_fields
 
 LABELS = ("civilian", "military")
 
@@ -46,7 +46,7 @@ def _rows_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, dict]]:
     with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
+        reader = csv.DictReader(fh, restval=MISSING_CELL)
         for n, row in enumerate(reader, 2):
             yield n, row
 
@@ -140,8 +140,9 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
         raise CorpusError(f"{path}: no such file or directory")
     suffix = path.suffix.lower()
     if path.is_dir() and not _is_saved_dataset(path):
-        rows = _rows_label_folders(path, label_field, "text", id_field)
-        text_field = "text"  # the files' own text, whatever --text-field says
+        # the files' own text, whatever --text-field says, under a key no field name takes
+        rows = _rows_label_folders(path, label_field, _FOLDER_TEXT, id_field)
+        text_field = _FOLDER_TEXT
     elif path.is_dir() or suffix == ".parquet":
         rows = _rows_hf(path)
     elif suffix == ".csv":
@@ -154,19 +155,26 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
     yield from _validated(rows, path, text_field, label_field, id_field, label_map)
 
 
-def _validated(rows, path: Path, text_field: str, label_field: str, id_field: str,
+_FOLDER_TEXT = "\0dualuse text"
+
+
+def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
                label_map: dict | None) -> Iterator[LabelledDoc]:
+    try:
+        fields = text_fields(text_field)
+    except FieldError as exc:
+        raise CorpusError(str(exc)) from None
     for n, row in rows:
         where = f"{path}:{n}"
-        try:
-            text = record_text(row, text_field)
-        except FieldError as exc:
-            raise CorpusError(f"{where}: {exc}") from None
+        for name in fields:
+            if name not in row:
+                raise CorpusError(f"{where}: no field {name!r} (fields: {', '.join(map(str, row))}); "
+                                  "use --text-field")
         if label_field not in row:
             raise CorpusError(f"{where}: no field {label_field!r} (fields: {', '.join(map(str, row))}); "
                               "use --label-field")
         label = row[label_field]
-        if label is None or (isinstance(label, str) and not label.strip()):
+        if label is None or label is MISSING_CELL or (isinstance(label, str) and not label.strip()):
             raise CorpusError(f"{where}: missing label")
         label = str(label).strip()
         if label_map:
@@ -174,9 +182,16 @@ def _validated(rows, path: Path, text_field: str, label_field: str, id_field: st
         if label not in LABELS:
             raise CorpusError(f"{where}: unknown label {label!r} (expected {' or '.join(LABELS)}; "
                               "map others with --label-map)")
-        if not isinstance(text, str) or not text.strip():
+        if len(fields) == 1 and not isinstance(row[fields[0]], str):
+            raise CorpusError(f"{where}: empty text")
+        try:
+            text = record_text(row, fields)
+        except FieldError as exc:
+            raise CorpusError(f"{where}: {exc}") from None
+        if not text.strip():
             raise CorpusError(f"{where}: empty text")
         doc_id = row.get(id_field)
+        doc_id = None if doc_id is MISSING_CELL else doc_id
         yield LabelledDoc(id=str(doc_id) if doc_id is not None else f"{path.name}:{n}", text=text,
                           label=label, source=where)
 

@@ -28,7 +28,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 
 from .documents import Document
 from .formats import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, RECORD_SUFFIXES, reader_for
-from .text import FieldError, UnreadableText, decode, record_text, text_fields
+from .text import MISSING_CELL, FieldError, UnreadableText, decode, record_text, text_fields
 
 STDIN = "-"
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -339,7 +339,7 @@ def _row_document(row, where: str, fallback_id: str, options: ReadOptions) -> Do
     if not isinstance(row, dict):
         return Document.failed(fallback_id, where, "expected a JSON object")
     doc_id = row.get(options.id_field)
-    doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
+    doc_id = str(doc_id) if doc_id not in (None, "", MISSING_CELL) else fallback_id
     try:
         text = record_text(row, options.text_field)
     except FieldError as exc:
@@ -472,8 +472,13 @@ def _csv_rows(path: str, options: ReadOptions) -> Iterator[Document]:
     except UnreadableText as exc:
         yield Document.failed(path, path, str(exc))
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [f for f in text_fields(options.text_field) if f not in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval=MISSING_CELL)
+    try:
+        fields = text_fields(options.text_field)
+    except FieldError as exc:
+        yield Document.failed(path, path, str(exc))
+        return
+    missing = [f for f in fields if f not in (reader.fieldnames or [])]
     if missing:
         columns = ", ".join(reader.fieldnames or [])
         yield Document.failed(path, path, f"no column {missing[0]!r} (columns: {columns}); use --text-field")

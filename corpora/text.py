@@ -104,11 +104,22 @@ class FieldError(ValueError):
     """A record whose text fields are missing or are not text."""
 
 
+class _MissingCell:
+    """The value of a CSV column that a short row has no cell for (``csv.DictReader``'s
+    ``restval``), told apart from an empty cell."""
+
+    def __repr__(self) -> str:
+        return "<no cell>"
+
+
+MISSING_CELL = _MissingCell()
+
+
 def text_fields(value) -> tuple[str, ...]:
     """``--text-field`` as a tuple of field names: one name, or several (given in order)."""
     fields = (value,) if isinstance(value, str) else tuple(value)
     if not fields or not all(isinstance(f, str) and f for f in fields):
-        raise ValueError("--text-field needs a field name")
+        raise FieldError("--text-field needs a field name")
     return fields
 
 
@@ -124,6 +135,8 @@ def record_text(row: dict, fields) -> str:
         if name not in row:
             raise FieldError(f"no field {name!r} (fields: {', '.join(map(str, row))}); use --text-field")
         value = row[name]
+        if value is MISSING_CELL:
+            raise FieldError(f"no value for {name!r} (the row has fewer cells than the header)")
         if value is None and len(fields) > 1:
             continue
         if not isinstance(value, str):

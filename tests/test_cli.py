@@ -87,3 +87,16 @@ def test_tag_joins_text_fields_and_offsets_count_in_the_joined_text(tmp_path):
     assert {"Radar", "lidar"} <= set(found)
     for text, (start, end) in found.items():
         assert joined[start:end] == text
+
+
+def test_an_empty_text_field_name_is_a_usage_error_and_review_reports_unreadable_documents(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Weather radar for airports."}) + "\n"
+                    + json.dumps({"id": "b", "body": "No text field."}) + "\n")
+    result = runner.invoke(app, ["tag", str(path), "--text-field", ""])
+    assert result.exit_code == 2 and "--text-field needs a field name" in result.stderr
+    export = tmp_path / "review.jsonl"
+    result = runner.invoke(app, ["review", str(path), "--export", str(export)])
+    assert result.exit_code == 1
+    assert "b: no field 'text'" in result.stderr and "1 documents could not be read" in result.stderr
+    assert [json.loads(line)["id"] for line in export.read_text().splitlines()] == ["a"]

@@ -202,3 +202,8 @@ def test_several_text_fields_are_joined_in_order_and_a_missing_one_is_named(tmp_
     assert doc.text == "Radar notice\n\nWeather radar upgrade."
     (doc,) = iter_documents([str(csv_path)], options=ReadOptions(text_field=("headline", "body")))
     assert doc.error == "no column 'headline' (columns: id, title, body); use --text-field"
+    # a short row has no cell for the body: an error, not a text made of the title alone
+    csv_path.write_text("id,title,body\n1,Radar notice,Weather radar upgrade.\n2,Sonar arrays for frigates\n")
+    first, short = iter_documents([str(csv_path)], options=ReadOptions(text_field=("title", "body")))
+    assert first.error is None and short.id == "2"
+    assert short.error == "no value for 'body' (the row has fewer cells than the header)"

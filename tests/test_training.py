@@ -357,3 +357,14 @@ def test_training_corpus_text_can_join_a_title_and_a_body(tmp_path):
     assert first.text == "Navy sonar award\n\nSonar arrays for frigates." and second.text == "Fish-finding sonar."
     with pytest.raises(CorpusError, match=r"c.jsonl:3: no field 'headline'"):
         next(docs)
+
+
+def test_label_folders_keep_their_ids_whatever_the_field_names(tmp_path):
+    from dualuse.corpora.labelled import read_labelled
+
+    for label in ("military", "civilian"):
+        (tmp_path / "lf" / label).mkdir(parents=True)
+        (tmp_path / "lf" / label / f"{label}1.txt").write_text(f"A {label} radar text.")
+    docs = list(read_labelled(tmp_path / "lf", text_field="body", id_field="text"))
+    assert sorted(d.label for d in docs) == ["civilian", "military"]
+    assert all(d.id.endswith(".txt") and d.text.endswith("radar text.") for d in docs)
