@@ -172,3 +172,18 @@ def test_hashed_patterns_match_exactly_as_doc_patterns(default_nlp):
         hashed = sorted(ruler._lower(doc) + ruler._exact(doc))
         docs = sorted(as_docs["LOWER"](doc) + as_docs["ORTH"](doc))
         assert hashed == docs and len(hashed) >= 4
+
+
+def test_a_hyphen_left_by_a_line_break_does_not_hide_a_term(default_nlp, tmp_path):
+    text = "The move to satellite- based navigation and a crack in the high- pressure turbine case."
+    assert [t for t, _, _ in tech(default_nlp, text)] == ["satellite- based navigation"]
+    assert [t.text for t in default_nlp("short- and long-term")] == ["short", "-", "and", "long", "-", "term"]
+    # the rule travels with a saved pipeline (a bundle's tokenizer)
+    default_nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert [t.text for t in loaded("satellite- based")] == ["satellite", "-", "based"]
+
+
+def test_chemical_reactors_are_not_nuclear_reactors(default_nlp):
+    assert [i for _, _, i in tech(default_nlp, "A research reactor and a fluidized bed reactor.")] == ["nuclear_reactor"]
+    assert tech(default_nlp, "Carbothermal reactors make oxygen from regolith.") == []
