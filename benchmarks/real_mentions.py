@@ -1,6 +1,7 @@
 """Mention extraction on REAL text: the team's blind annotation of SBIR abstracts and Federal
 Register summaries (benchmarks/real_mentions_gold.jsonl: ids, character offsets, family and an
-"uncertain" mark per mention; the texts are read from ../shared/data by id, never stored here).
+"uncertain" mark per mention, and the batch a document was annotated in, when not the first;
+the texts are read from ../shared/data by id, never stored here).
 
 Precision counts a found span as right when it overlaps any annotated mention, certain or not;
 recall is given over the certain mentions and over all of them. Misses and false positives are
@@ -76,18 +77,29 @@ def evaluate(docs: list[dict]) -> dict:
     return result
 
 
+def table(r: dict) -> None:
+    print("| match, recall over | precision | recall | F1 | gold | predicted |\n|---|---|---|---|---|---|")
+    for key, m in r.items():
+        if isinstance(m, dict) and "precision" in m:
+            print(f"| {key} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['gold']} | {m['predicted']} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--list", type=int, default=60, help="how many misses and false positives to print")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    r = evaluate(load_gold(args.gold))
+    docs = load_gold(args.gold)
+    r = evaluate(docs)
     print(f"real documents: {r['documents']}")
-    print("| match, recall over | precision | recall | F1 | gold | predicted |\n|---|---|---|---|---|---|")
-    for key, m in r.items():
-        if isinstance(m, dict) and "precision" in m:
-            print(f"| {key} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['gold']} | {m['predicted']} |")
+    table(r)
+    batches = sorted({d.get("batch", "first") for d in docs})
+    if len(batches) > 1:
+        for batch in batches:
+            part = [d for d in docs if d.get("batch", "first") == batch]
+            print(f"\nbatch {batch!r}: {len(part)} documents")
+            table(evaluate(part))
     print("\nrecall by family (found, annotated):", json.dumps(r["recall_by_family"]))
     print(f"\nmissed ({len(r['misses'])}; * = marked uncertain):")
     for (text, fam, unsure), n in collections.Counter((t.lower(), f, u) for _, t, f, u in r["misses"]
