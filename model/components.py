@@ -319,6 +319,11 @@ def _defined_acronym(doc: Doc, span: Span) -> tuple[int, int] | None:
 
     An acronym has at least two capitals and its letters appear in order in the long form, the
     first one starting it, as in "synthetic aperture radar (SAR)" or "trinitrotoluene (TNT)".
+    The long form ends where the term ends but may start inside it ("infrared focal plane array
+    (FPA)") or a few words before it ("Ballistic Missile Defense System (BMDS)", where the term
+    found is "missile defense system"): the shortest such run of words that the acronym
+    abbreviates, within the sentence and without crossing punctuation other than a hyphen or a
+    slash.
     """
     open_at = span.end
     if open_at >= len(doc) or doc[open_at].text != "(":
@@ -335,9 +340,24 @@ def _defined_acronym(doc: Doc, span: Span) -> tuple[int, int] | None:
     core = text[:-1] if text.endswith("s") and text[-2:-1].isupper() else text
     if sum(c.isupper() for c in core) < 2 or not core[0].isalpha():
         return None
-    if not _abbreviates(core, span.text):
+    if not any(_abbreviates(core, doc[start:span.end].text) for start in _long_form_starts(doc, span, core)):
         return None
     return inner.start, inner.end
+
+
+def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
+    """Where the long form of ``acronym`` may start, nearest the term's end first: each word of
+    the term, then up to one word per letter of the acronym before it."""
+    yield from range(span.end - 1, span.start - 1, -1)
+    letters = sum(c.isalnum() for c in acronym)
+    start = span.start
+    while start > 0 and span.start - start < letters and doc[start].is_sent_start is not True:
+        previous = doc[start - 1]
+        if (previous.is_punct and previous.text not in ("-", "/")) or previous.is_space:
+            return
+        start -= 1
+        if not previous.is_punct:
+            yield start
 
 
 def _abbreviates(acronym: str, long_form: str) -> bool:

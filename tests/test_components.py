@@ -187,3 +187,13 @@ def test_a_hyphen_left_by_a_line_break_does_not_hide_a_term(default_nlp, tmp_pat
 def test_chemical_reactors_are_not_nuclear_reactors(default_nlp):
     assert [i for _, _, i in tech(default_nlp, "A research reactor and a fluidized bed reactor.")] == ["nuclear_reactor"]
     assert tech(default_nlp, "Carbothermal reactors make oxygen from regolith.") == []
+
+
+def test_an_acronym_whose_long_form_starts_before_or_inside_the_term_is_resolved(default_nlp):
+    found = tech(default_nlp, "The Ballistic Missile Defense System (BMDS) is layered. BMDS sensors cue it.")
+    assert [(t, i) for t, _, i in found if t == "BMDS"] == [("BMDS", "surface_to_air_missile")] * 2
+    found = tech(default_nlp, "An infrared focal plane array (FPA) was built; the FPA is cooled.")
+    assert [t for t, _, _ in found] == ["infrared focal plane array", "FPA", "FPA"]
+    # letters that no run of words before the term abbreviates, or a run that crosses a comma
+    assert [t for t, _, _ in tech(default_nlp, "We use a radar (VOR) beacon. VOR again.")] == ["radar"]
+    assert "BD" not in [t for t, _, _ in tech(default_nlp, "Big, Defense radar (BD) units. BD.")]
