@@ -10,6 +10,7 @@ or on lower-case noise. Overlapping matches keep the longest.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -184,11 +185,33 @@ class TermRuler:
         if exclusions:
             self._lower.add(_EXCLUDE, [_lower_pattern(words) for words in exclusions if words])
 
+    def _entry_of(self, phrase: Span) -> tuple[int, int] | None:
+        """(label, id) of the term that ``phrase`` names exactly, by itself; None if none does."""
+        index = self.__dict__.get("_phrase_index")
+        if index is None or index[0] is not self.forms:
+            strings = self.nlp.vocab.strings
+            table = {}
+            for entry_id, (exact, lower) in self.forms.items():
+                if entry_id == _EXCLUDE or entry_id not in self.terms.by_id:
+                    continue
+                key = strings.add(entry_id)
+                for words in exact:
+                    table.setdefault(("=",) + tuple(words), key)
+                for words in lower:
+                    table.setdefault(tuple(w.lower() for w in words), key)
+            index = self._phrase_index = (self.forms, table)
+        table = index[1]
+        words = [t.text for t in phrase if not t.is_space]
+        key = table.get(("=",) + tuple(words)) or table.get(tuple(w.lower() for w in words))
+        return (self._label_of[key], key) if key else None
+
     # -------------------------------------------------------------- annotate
     def __call__(self, doc: Doc) -> Doc:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
         matches = self._lower(doc) + self._exact(doc)
+        if _BROKEN_HYPHEN.search(doc.text):
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact))
         spans = filter_spans(
             Span(doc, start, end, label=self._label_of[match_id], span_id=match_id)
             for match_id, start, end in matches
@@ -196,7 +219,7 @@ class TermRuler:
         if self._has_exclusions:
             spans = [s for s in spans if s.id != self._exclude_key]
         if self.resolve_acronyms and spans:
-            spans = _with_defined_acronyms(doc, spans)
+            spans = _with_defined_acronyms(doc, spans, self._entry_of)
         doc.spans[self.spans_key] = spans
         if self.label_field == "family":
             # Only technology spans carry term attributes: span extension values are keyed by
@@ -311,19 +334,72 @@ def _lower_pattern(words: list[str]) -> tuple:
     return tuple(get_string_id(w.lower()) for w in words)
 
 
+# A word broken after its hyphen, at a line end or by a stray space: "satellite-\nbased".
+_BROKEN_HYPHEN = re.compile(r"[A-Za-z]-\s+[a-z]")
+
+
+def _hyphen_joined_matches(doc: Doc, matchers) -> list:
+    """Matches of terms written across a broken hyphen ("satellite-\nbased navigation"), in
+    ``doc``'s token indices.
+
+    spaCy keeps "satellite-" as one token, and the line break as another, so the term's tokens
+    ("satellite", "-", "based", ...) never follow each other. The matchers also run over a view
+    of the document in which such a word is split at its hyphen and the break is left out; only
+    matches that cross a broken hyphen and begin and end on whole tokens of ``doc`` are kept (a
+    term cut at the hyphen, "satellite" alone, is not a mention: the word goes on)."""
+    words, spaces, origin, dashes = [], [], [], []
+    n, i = len(doc), 0
+    while i < n:
+        token = doc[i]
+        text = token.text
+        j = i + 1
+        if j < n and doc[j].is_space and not token.whitespace_:
+            j += 1
+        if (len(text) > 1 and text[-1] == "-" and text[-2].isalpha() and j < n and doc[j].text[:1].islower()
+                and (token.whitespace_ or j == i + 2)):
+            dashes.append(len(words) + 1)
+            words += [text[:-1], "-"]
+            spaces += [False, False]
+            origin += [i, i]
+            i = j
+            continue
+        words.append(text)
+        spaces.append(bool(token.whitespace_))
+        origin.append(i)
+        i += 1
+    if not dashes:
+        return []
+    view = Doc(doc.vocab, words=words, spaces=spaces)
+    found = []
+    for matcher in matchers:
+        for match_id, start, end in matcher(view):
+            if not any(start < d < end - 1 for d in dashes):
+                continue  # crosses no broken hyphen: already matched on the document itself
+            if start and origin[start] == origin[start - 1]:
+                continue
+            if end < len(words) and origin[end] == origin[end - 1]:
+                continue
+            found.append((match_id, origin[start], origin[end - 1] + 1))
+    return found
+
+
 _MAX_ACRONYM_TOKENS = 5
 
 
-def _defined_acronym(doc: Doc, span: Span) -> tuple[int, int] | None:
-    """Token range of "ACRONYM" when ``span`` is followed by "(ACRONYM)" that abbreviates it.
+def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int, int, int] | None:
+    """(start, end, label, id) of "ACRONYM" when ``span`` is followed by "(ACRONYM)" that
+    abbreviates it; label and id are those of the term the acronym stands for.
 
     An acronym has at least two capitals and its letters appear in order in the long form, the
     first one starting it, as in "synthetic aperture radar (SAR)" or "trinitrotoluene (TNT)".
-    The long form ends where the term ends but may start inside it ("infrared focal plane array
-    (FPA)") or a few words before it ("Ballistic Missile Defense System (BMDS)", where the term
-    found is "missile defense system"): the shortest such run of words that the acronym
-    abbreviates, within the sentence and without crossing punctuation other than a hyphen or a
-    slash.
+    The long form ends where the term ends but may start a few words before it ("Ballistic
+    Missile Defense System (BMDS)", where the term found is "missile defense system"): within
+    the sentence, not across punctuation other than a hyphen or slash nor across a function word
+    ("International Technology Roadmap for Semiconductors (ITRS)" is not a semiconductor), and
+    with at least the acronym's last letter inside the term. It may also start inside the term
+    ("infrared focal plane array (FPA)"): the acronym then stands for what that shorter phrase
+    names alone (``entry_of``), or for nothing ("radiation-hardened integrated circuit (IC)" does
+    not make every IC radiation-hardened).
     """
     open_at = span.end
     if open_at >= len(doc) or doc[open_at].text != "(":
@@ -340,9 +416,19 @@ def _defined_acronym(doc: Doc, span: Span) -> tuple[int, int] | None:
     core = text[:-1] if text.endswith("s") and text[-2:-1].isupper() else text
     if sum(c.isupper() for c in core) < 2 or not core[0].isalpha():
         return None
-    if not any(_abbreviates(core, doc[start:span.end].text) for start in _long_form_starts(doc, span, core)):
-        return None
-    return inner.start, inner.end
+    for start in _long_form_starts(doc, span, core):
+        long_form = doc[start:span.end]
+        term_at = max(0, span.start_char - long_form.start_char)
+        if not _abbreviates(core, long_form.text, term_at):
+            continue
+        if start <= span.start:
+            return inner.start, inner.end, span.label, span.id
+        found = entry_of(long_form)
+        return (inner.start, inner.end, *found) if found else None
+    return None
+
+
+_FUNCTION_WORDS = frozenset("a an and at by for from in into of on or the to with".split())
 
 
 def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
@@ -353,55 +439,58 @@ def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
     start = span.start
     while start > 0 and span.start - start < letters and doc[start].is_sent_start is not True:
         previous = doc[start - 1]
-        if (previous.is_punct and previous.text not in ("-", "/")) or previous.is_space:
+        if ((previous.is_punct and previous.text not in ("-", "/")) or previous.is_space
+                or previous.lower_ in _FUNCTION_WORDS):
             return
         start -= 1
         if not previous.is_punct:
             yield start
 
 
-def _abbreviates(acronym: str, long_form: str) -> bool:
-    """The acronym's letters appear in order in the long form, the first one starting it."""
+def _abbreviates(acronym: str, long_form: str, last_from: int = 0) -> bool:
+    """The acronym's letters appear in order in the long form, the first one starting it and
+    the last one at ``last_from`` or after."""
     letters = [c.lower() for c in acronym if c.isalnum()]
     long_form = long_form.lower()
     if not letters or letters[0] != long_form[:1]:
         return False
     pos = 1
-    for c in letters[1:]:
-        pos = long_form.find(c, pos)
+    for i, c in enumerate(letters[1:], 1):
+        pos = long_form.find(c, max(pos, last_from) if i == len(letters) - 1 else pos)
         if pos < 0:
             return False
         pos += 1
-    return True
+    return len(letters) > 1 or last_from == 0
 
 
-def _with_defined_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
+def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> list[Span]:
     """Add every use of an acronym the document defines for a matched term ("... radar (SAR)").
 
     The document's own definition wins over any other reading of the same letters.
     """
-    defined: dict[str, tuple[Span, int]] = {}
+    defined: dict[str, tuple[int, int, int]] = {}
     for span in spans:
-        found = _defined_acronym(doc, span)
+        found = _defined_acronym(doc, span, entry_of)
         if found:
-            text = doc[found[0]:found[1]].text
+            start, end, label, span_id = found
+            text = doc[start:end].text
             if text.endswith("s") and text[-2:-1].isupper():
                 text = text[:-1]
-            defined.setdefault(text, (span, found[1] - found[0]))
+            defined.setdefault(text, (label, span_id, end - start, doc[start].orth))
     if not defined:
         return spans
     added = []
-    orths = None
+    orths = doc.to_array(ORTH)
     strings = doc.vocab.strings
-    for acronym, (long_form, n) in defined.items():
+    for acronym, (label, span_id, n, first) in defined.items():
+        forms = (acronym, acronym + "s")
         if n == 1:  # the usual case: one token, found by its hash in the token array
-            if orths is None:
-                orths = doc.to_array(ORTH)
-            keys = [strings[form] for form in (acronym, acronym + "s") if form in strings]
+            keys = [strings[form] for form in forms if form in strings]
             starts = np.flatnonzero(np.isin(orths, np.array(keys, dtype=orths.dtype))).tolist()
-        else:
-            starts = [i for i in range(len(doc) - n + 1) if doc[i:i + n].text in (acronym, acronym + "s")]
-        added.extend(Span(doc, i, i + n, label=long_form.label, span_id=long_form.id) for i in starts)
+        else:  # several tokens ("C-UAS"): candidates by the first token's hash, then checked
+            candidates = np.flatnonzero(orths == np.array(first, dtype=orths.dtype)).tolist()
+            starts = [i for i in candidates if i + n <= len(doc) and doc[i:i + n].text in forms]
+        added.extend(Span(doc, i, i + n, label=label, span_id=span_id) for i in starts)
     covered = {t for s in added for t in range(s.start, s.end)}
     kept = [s for s in spans if not covered.intersection(range(s.start, s.end))]
     return filter_spans(kept + added)

@@ -34,22 +34,6 @@ def _lean_lexemes_callback():
     return lean_lexemes
 
 
-def split_trailing_hyphens(nlp: Language) -> Language:
-    """Make a hyphen that ends a word its own token, as a hyphen inside a word already is.
-
-    Real documents often keep a hyphen where a line was broken ("satellite- based navigation",
-    "a high- pressure turbine": about 3% of Federal Register and 7% of SBIR abstracts). spaCy
-    keeps "satellite-" as one token, so the term "satellite-based navigation" (tokens
-    "satellite", "-", "based", ...) did not match; split, both read alike. The rule is part of
-    the tokenizer a bundle saves.
-    """
-    from spacy.util import compile_suffix_regex
-
-    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[A-Za-z])-"]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    return nlp
-
-
 @registry.tokenizers("dualuse.saved_tokenizer.v1")
 def _saved_tokenizer():
     """A tokenizer without rules, for a pipeline whose saved tokenizer is loaded next.
@@ -72,7 +56,7 @@ def build_pipeline(taxonomy: Taxonomy | None = None, cues: Taxonomy | None = Non
                    lean: bool = True) -> Language:
     """A fresh pipeline over ``taxonomy`` and ``cues`` (the packaged lists when omitted);
     ``lean`` (the default, for training) as in ``lean_lexemes``."""
-    nlp = split_trailing_hyphens(spacy.blank("en"))
+    nlp = spacy.blank("en")
     if lean:
         lean_lexemes(nlp)
     nlp.add_pipe("dualuse_sentences")

@@ -174,14 +174,17 @@ def test_hashed_patterns_match_exactly_as_doc_patterns(default_nlp):
         assert hashed == docs and len(hashed) >= 4
 
 
-def test_a_hyphen_left_by_a_line_break_does_not_hide_a_term(default_nlp, tmp_path):
-    text = "The move to satellite- based navigation and a crack in the high- pressure turbine case."
-    assert [t for t, _, _ in tech(default_nlp, text)] == ["satellite- based navigation"]
-    assert [t.text for t in default_nlp("short- and long-term")] == ["short", "-", "and", "long", "-", "term"]
-    # the rule travels with a saved pipeline (a bundle's tokenizer)
-    default_nlp.to_disk(tmp_path / "pipe")
-    loaded = spacy.load(tmp_path / "pipe")
-    assert [t.text for t in loaded("satellite- based")] == ["satellite", "-", "based"]
+def test_a_term_broken_at_its_hyphen_is_found_and_a_cut_word_is_not_a_mention(default_nlp):
+    for text in ("The move to satellite- based navigation.", "The move to satellite-\nbased navigation.",
+                 "A laser-\r\nguided bomb."):
+        doc = default_nlp(text)
+        (span,) = doc.spans[TECH_KEY]
+        assert text[span.start_char:span.end_char] == span.text and "-" in span.text
+        assert span.id_ in ("satellite_navigation", "precision_guided_munition")
+    # the word goes on after the break: "satellite" alone, or "uranium" before a number, is no mention
+    assert tech(default_nlp, "A satellite-\nfriendly design.") == []
+    assert tech(default_nlp, "Shipments of uranium- 235 under License SNM- 1373.") == []
+    assert [t.text for t in default_nlp("short- and long-term")][:2] == ["short-", "and"]  # tokens untouched
 
 
 def test_chemical_reactors_are_not_nuclear_reactors(default_nlp):
