@@ -16,6 +16,7 @@ import json
 
 import numpy as np
 
+from dualuse.corpora.text import record_text
 from dualuse.model import load
 from dualuse.training.evaluate import binary_metrics
 
@@ -46,8 +47,8 @@ def main() -> None:
     args = ap.parse_args()
     dev = load_dev()
     tagger = load(args.model)
-    records = list(tagger.tag((d["id"], f"{d['title']}\n\n{d['text']}" if args.title and d["title"] else d["text"])
-                              for d in dev))
+    fields = ("title", "text") if args.title else "text"
+    records = list(tagger.tag((d["id"], record_text(d, fields)) for d in dev))
     probs = np.array([r["military_prob"] for r in records])
     y = np.array([d["label"] == "military" for d in dev])
     print(f"model {tagger.model}; thresholds {tagger.thresholds}")

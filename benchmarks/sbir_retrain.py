@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from dualuse.corpora.text import record_text
 from dualuse.training.evaluate import binary_metrics
 from dualuse.training.train import evaluate, train
 
@@ -29,7 +30,8 @@ TRAIN_YEARS, TEST_YEARS = range(2008, 2012), range(2012, 2014)
 
 
 def text_of(r: dict, title: bool) -> str:
-    return f"{r['title']}\n\n{r['text']}" if title and r.get("title") else r["text"]
+    """The abstract's text, or its title and text joined as ``--text-field title --text-field text`` joins them."""
+    return record_text(r, ("title", "text") if title else "text")
 
 
 def write(rows, path: Path, title: bool) -> Path:

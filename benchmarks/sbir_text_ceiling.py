@@ -27,6 +27,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import normalize
 
+from dualuse.corpora.text import record_text
+
 from common import SBIR, read_jsonl_gz
 
 TRAIN_YEARS, TEST_YEARS = range(2008, 2012), range(2012, 2014)
@@ -53,10 +55,8 @@ def main() -> None:
     ap.add_argument("--title", action="store_true", help="join each abstract's title to its text")
     args = ap.parse_args()
 
-    def text(r: dict) -> str:
-        return f"{r['title']}\n\n{r['text']}" if args.title and r.get("title") else r["text"]
-
-    X, T = [text(r) for r in fit], [text(r) for r in test]
+    fields = ("title", "text") if args.title else "text"  # joined as `dualuse tag` joins them
+    X, T = [record_text(r, fields) for r in fit], [record_text(r, fields) for r in test]
     y = np.array([r["label"] == "military" for r in fit], dtype=int)
     truth = np.array([r["label"] == "military" for r in test], dtype=int)
 

@@ -185,24 +185,13 @@ class TermRuler:
             self._lower.add(_EXCLUDE, [_lower_pattern(words) for words in exclusions if words])
 
     def _entry_of(self, phrase: Span) -> tuple[int, int] | None:
-        """(label, id) of the term that ``phrase`` names exactly, by itself; None if none does."""
-        index = self.__dict__.get("_phrase_index")
-        if index is None or index[0] is not self.forms:
-            strings = self.nlp.vocab.strings
-            table = {}
-            for entry_id, (exact, lower) in self.forms.items():
-                if entry_id == _EXCLUDE or entry_id not in self.terms.by_id:
-                    continue
-                key = strings.add(entry_id)
-                for words in exact:
-                    table.setdefault(("=",) + tuple(words), key)
-                for words in lower:
-                    table.setdefault(tuple(w.lower() for w in words), key)
-            index = self._phrase_index = (self.forms, table)
-        table = index[1]
-        words = [t.text for t in phrase if not t.is_space]
-        key = table.get(("=",) + tuple(words)) or table.get(tuple(w.lower() for w in words))
-        return (self._label_of[key], key) if key else None
+        """(label, id) of the term that ``phrase`` names exactly, by itself (the ruler's own
+        matchers run over just that phrase); None if none does."""
+        for matcher in (self._exact, self._lower):
+            for match_id, start, end in matcher(phrase):
+                if start == phrase.start and end == phrase.end and match_id != self._exclude_key:
+                    return self._label_of[match_id], match_id
+        return None
 
     # -------------------------------------------------------------- annotate
     def __call__(self, doc: Doc) -> Doc:
@@ -373,9 +362,9 @@ def _hyphen_joined_matches(doc: Doc, matchers) -> list:
                 and doc[j].lower_ not in _SUSPENDED):
             broken.append((i, j))
     found = []
+    nexts = dict(broken)
     for window_start, window_end in _windows(broken, n):
         words, spaces, origin, dashes = [], [], [], []
-        nexts = {i: j for i, j in broken}
         i = window_start
         while i < window_end:
             token = doc[i]
