@@ -1,8 +1,9 @@
-"""Text out of document files: plain text, HTML, PDF and Word.
+"""Text out of document files: plain text, HTML, PDF, Word, PowerPoint, Excel and e-mail.
 
 Each reader takes the file's bytes and returns (text, meta), or raises UnreadableText with a
 message a user can act on. Format libraries are imported only when a file of that format
-turns up, so tagging plain text starts fast.
+turns up, so tagging plain text starts fast. Files of formats no reader handles (legacy Office,
+archives, images, ...) are named by their first bytes, so their error says what they are.
 """
 
 from __future__ import annotations
@@ -17,17 +18,42 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".rst", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 PDF_SUFFIXES = {".pdf"}
 DOCX_SUFFIXES = {".docx"}
+PPTX_SUFFIXES = {".pptx"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+EMAIL_SUFFIXES = {".eml"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
 
-# A .docx is a zip archive; one that expands far beyond any real document is refused unread.
+# Office files are zip archives; one that expands far beyond any real document is refused unread.
 DOCX_MAX_EXPANDED = 200 * 1024 * 1024
 DOCX_MAX_RATIO = 200
+
+# First bytes of formats without a reader, for an error that names them. Legacy Office files
+# (.doc, .xls, .ppt) and Outlook .msg share the OLE container signature.
+_SIGNATURES = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc, .xls, .ppt or Outlook .msg): "
+                                             "save it as .docx, .xlsx, .pptx, PDF or text to tag it"),
+    (b"PK\x03\x04", "a zip archive: unpack it and tag the folder"),
+    (b"\x1f\x8b", "a gzip archive: unpack it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it first"),
+    (b"Rar!\x1a\x07", "a RAR archive: unpack it first"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image: it has no text to read (run OCR first)"),
+    (b"\xff\xd8\xff", "a JPEG image: it has no text to read (run OCR first)"),
+    (b"GIF8", "a GIF image: it has no text to read"),
+    (b"II*\x00", "a TIFF image: it has no text to read (run OCR first)"),
+    (b"MM\x00*", "a TIFF image: it has no text to read (run OCR first)"),
+)
 
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 
 def read_text(data: bytes) -> tuple[str, dict]:
-    text, encoding = decode(data)
+    try:
+        text, encoding = decode(data)
+    except UnreadableText:
+        for signature, what in _SIGNATURES:
+            if data.startswith(signature):
+                raise UnreadableText(f"not a text file: {what}") from None
+        raise
     return text, ({} if encoding == "utf-8" else {"encoding": encoding})
 
 
@@ -69,35 +95,45 @@ def read_pdf(data: bytes) -> tuple[str, dict]:
                 opened = 0
             if not opened:
                 raise UnreadableText("encrypted PDF: a password is needed to read it")
-        parts, pages, offset = [], [], 0
-        for page in reader.pages:
-            text = page.extract_text() or ""
-            pages.append([offset, offset + len(text)])
-            parts.append(text)
-            offset += len(text) + 2
+        parts = [page.extract_text() or "" for page in reader.pages]
     except UnreadableText:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
             OSError, RecursionError, NotImplementedError) as exc:
         raise UnreadableText(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:120]})") from None
-    text = "\n\n".join(parts)
+    text, pages = _joined(parts)
     if pages and not text.strip():
         raise UnreadableText(f"PDF has no text layer ({len(pages)} pages, probably scanned images)")
     return text, {"format": "pdf", "pages": pages}
+
+
+def _open_zip_checked(data: bytes, kind: str) -> None:
+    """Refuse an Office file that is not a zip archive, or one that expands far beyond any real
+    document (a zip bomb), before its library parses it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableText(f"not a readable {kind} (not a zip archive)") from None
+    if expanded > DOCX_MAX_EXPANDED or expanded > DOCX_MAX_RATIO * max(len(data), 1):
+        raise UnreadableText(f"refusing to open {kind}: it expands to {expanded:,} bytes from {len(data):,} "
+                             "(a zip bomb, or far larger than any document)")
+
+
+def _joined(parts: list[str]) -> tuple[str, list[list[int]]]:
+    """Parts (pages, slides, sheets) joined by a blank line, with each part's character range."""
+    ranges, offset = [], 0
+    for part in parts:
+        ranges.append([offset, offset + len(part)])
+        offset += len(part) + 2
+    return "\n\n".join(parts), ranges
 
 
 def read_docx(data: bytes) -> tuple[str, dict]:
     """Paragraphs and table cells of a Word document, in document order."""
     if not data:
         return "", {"format": "docx"}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise UnreadableText("not a readable .docx (not a zip archive)") from None
-    if expanded > DOCX_MAX_EXPANDED or expanded > DOCX_MAX_RATIO * max(len(data), 1):
-        raise UnreadableText(f"refusing to open .docx: it expands to {expanded:,} bytes from {len(data):,} "
-                             "(a zip bomb, or far larger than any document)")
+    _open_zip_checked(data, ".docx")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -114,12 +150,130 @@ def read_docx(data: bytes) -> tuple[str, dict]:
     return "\n".join(b for b in blocks if b.strip()), {"format": "docx"}
 
 
-def reader_for(suffix: str):
+def _shape_texts(shapes) -> list[str]:
+    """Text of a slide's shapes in their order: text frames, table rows (cells joined by tabs)
+    and the shapes inside groups."""
+    out = []
+    for shape in shapes:
+        if getattr(shape, "shapes", None) is not None:  # a group
+            out += _shape_texts(shape.shapes)
+        elif getattr(shape, "has_table", False) and shape.has_table:
+            out += ["\t".join(cell.text for cell in row.cells) for row in shape.table.rows]
+        elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            out.append(shape.text_frame.text)
+    return [t for t in out if t.strip()]
+
+
+def read_pptx(data: bytes) -> tuple[str, dict]:
+    """Each slide's text (its shapes, tables and speaker notes) as one part; ``meta["pages"]``
+    holds each slide's character range, so mentions carry their slide number as ``page``."""
+    if not data:
+        return "", {"format": "pptx"}
+    _open_zip_checked(data, ".pptx")
+    from pptx import Presentation
+
+    try:
+        deck = Presentation(io.BytesIO(data))
+        slides = []
+        for slide in deck.slides:
+            texts = _shape_texts(slide.shapes)
+            if slide.has_notes_slide:
+                notes = slide.notes_slide.notes_text_frame
+                if notes is not None and notes.text.strip():
+                    texts.append(notes.text)
+            slides.append("\n".join(texts))
+    except Exception as exc:  # python-pptx and lxml raise many kinds for a damaged deck
+        raise UnreadableText(f"not a readable .pptx ({type(exc).__name__}: {str(exc)[:120]})") from None
+    text, ranges = _joined(slides)
+    return text, {"format": "pptx", "pages": ranges}
+
+
+def read_xlsx(data: bytes) -> tuple[str, dict]:
+    """Each worksheet's cell values, a row per line (cells joined by tabs, empty rows left out),
+    under a line with the sheet's name; ``meta["pages"]`` holds each sheet's character range,
+    so mentions carry their sheet number as ``page``. Formula cells give their last saved value."""
+    if not data:
+        return "", {"format": "xlsx"}
+    _open_zip_checked(data, ".xlsx")
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheets = []
+            for sheet in book.worksheets:
+                rows = [sheet.title]
+                for row in sheet.iter_rows(values_only=True):
+                    cells = ["" if v is None else str(v) for v in row]
+                    if any(c.strip() for c in cells):
+                        rows.append("\t".join(cells).rstrip("\t"))
+                sheets.append("\n".join(rows))
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise UnreadableText(f"not a readable .xlsx ({type(exc).__name__}: {str(exc)[:120]})") from None
+    text, ranges = _joined(sheets)
+    return text, {"format": "xlsx", "pages": ranges}
+
+
+def read_email(data: bytes) -> tuple[str, dict]:
+    """An e-mail message (.eml): its subject, then its body (plain text, or the HTML part's
+    visible text when there is no plain one). Attachments are not read; their names are kept in
+    ``meta["attachments"]`` so a record says what was left out."""
+    if not data.strip():
+        return "", {"format": "email"}
+    from email import policy
+    from email.parser import BytesParser
+
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(data)
+        subject = str(message.get("subject", "") or "")
+        body_part = message.get_body(preferencelist=("plain", "html"))
+        body = ""
+        if body_part is not None:
+            body = body_part.get_content()
+            if body_part.get_content_type() == "text/html":
+                body = read_html(body.encode("utf-8"))[0]
+        attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
+    except Exception as exc:  # a damaged MIME structure or an unknown charset
+        raise UnreadableText(f"not a readable e-mail ({type(exc).__name__}: {str(exc)[:120]})") from None
+    text = "\n\n".join(t for t in (subject.strip(), body.strip()) if t)
+    meta = {"format": "email"}
+    if attachments:
+        meta["attachments"] = attachments
+    return text, meta
+
+
+# Zip archives that are Office documents, by a part only that format has.
+_OFFICE_PARTS = (("word/document.xml", ".docx"), ("ppt/presentation.xml", ".pptx"), ("xl/workbook.xml", ".xlsx"))
+
+
+def sniffed_suffix(data: bytes) -> str | None:
+    """The suffix a file's content says it has, for PDF and Office files saved without theirs (or
+    with a plain-text one): archives and mail exports often lose the extension."""
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        for part, suffix in _OFFICE_PARTS:
+            if part in names:
+                return suffix
+    return None
+
+
+def reader_for(suffix: str, data: bytes = b""):
+    """The reader for a file's suffix; a file whose suffix names no other format (plain text, or
+    none) is looked at first, and a PDF or Office file is read as one."""
     suffix = suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        return read_html
-    if suffix in PDF_SUFFIXES:
-        return read_pdf
-    if suffix in DOCX_SUFFIXES:
-        return read_docx
-    return read_text
+    if suffix not in _READERS and data:
+        suffix = sniffed_suffix(data) or suffix
+    return _READERS.get(suffix, read_text)
+
+
+_READERS = {**dict.fromkeys(HTML_SUFFIXES, read_html), **dict.fromkeys(PDF_SUFFIXES, read_pdf),
+            **dict.fromkeys(DOCX_SUFFIXES, read_docx), **dict.fromkeys(PPTX_SUFFIXES, read_pptx),
+            **dict.fromkeys(XLSX_SUFFIXES, read_xlsx), **dict.fromkeys(EMAIL_SUFFIXES, read_email)}

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Union
 
 from .documents import Document
-from .formats import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, RECORD_SUFFIXES, reader_for
+from .formats import RECORD_SUFFIXES, read_text, reader_for
 from .text import MISSING_CELL, FieldError, UnreadableText, decode, record_text, text_fields
 
 STDIN = "-"
@@ -37,7 +37,6 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 # read, so that the lines waiting for a worker hold a bounded amount of memory.
 BLOCK_BYTES = 1024 * 1024
 RAW_LINE_BYTES = 64 * 1024
-CONVERTED_SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES  # the conversions with a time limit
 CONVERSION_SECONDS = 300.0
 NOT_REGULAR = "not a regular file (a named pipe, socket or device found in a folder or by a pattern): not read"
 _GLOB_CHARS = set("*?[")
@@ -282,11 +281,11 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     data = _read_bytes(path, doc_id, options)
     if isinstance(data, Document):
         return data
-    suffix = os.path.splitext(path)[1]
-    seconds = options.timeout if suffix.lower() in CONVERTED_SUFFIXES else None
+    reader = reader_for(os.path.splitext(path)[1], data)
+    seconds = None if reader is read_text else options.timeout  # conversions may run long
     try:
         with time_limit(seconds):
-            return from_bytes(data, doc_id, path, suffix=suffix)
+            return from_bytes(data, doc_id, path, reader=reader)
     except ConversionTimeout:
         return Document.failed(doc_id, path, f"conversion took longer than {seconds:g} s (--timeout): not read")
 
@@ -324,10 +323,11 @@ def _checked(doc: Document, empty: bool = False) -> Document:
     return doc
 
 
-def from_bytes(data: bytes, doc_id: str, source: str, suffix: str = "") -> Document:
-    """A Document from a file's bytes, converted by the reader for its suffix (plain text when none)."""
+def from_bytes(data: bytes, doc_id: str, source: str, suffix: str = "", reader=None) -> Document:
+    """A Document from a file's bytes, converted by ``reader``, or else by the reader for its
+    suffix and content (plain text when neither names a format)."""
     try:
-        text, meta = reader_for(suffix)(data)
+        text, meta = (reader or reader_for(suffix, data))(data)
     except UnreadableText as exc:
         return Document.failed(doc_id, source, str(exc))
     return _checked(Document(id=doc_id, text=text, source=source, meta=meta), empty=not data)

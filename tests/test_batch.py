@@ -775,7 +775,8 @@ def test_a_conversion_that_never_ends_gets_an_error_record_and_the_run_goes_on(t
         while True:  # a converter caught in a loop
             pass
 
-    monkeypatch.setattr(formats, "reader_for", lambda suffix: stuck if suffix == ".html" else real_reader_for(suffix))
+    monkeypatch.setattr(formats, "reader_for",
+                        lambda suffix, data=b"": stuck if suffix == ".html" else real_reader_for(suffix, data))
     monkeypatch.setattr("dualuse.corpora.readers.reader_for", formats.reader_for)
     d = tmp_path / "archive"
     d.mkdir()

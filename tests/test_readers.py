@@ -207,3 +207,96 @@ def test_several_text_fields_are_joined_in_order_and_a_missing_one_is_named(tmp_
     first, short = iter_documents([str(csv_path)], options=ReadOptions(text_field=("title", "body")))
     assert first.error is None and short.id == "2"
     assert short.error == "no value for 'body' (the row has fewer cells than the header)"
+
+
+def _deck(path):
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Programme review"
+    slide.placeholders[1].text = "Lithium-ion batteries for phones"
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "Seekers"
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(4), Inches(1)).table
+    table.cell(1, 0).text = "infrared focal plane arrays"
+    slide.notes_slide.notes_text_frame.text = "Speaker note: synthetic aperture radar."
+    deck.save(path)
+
+
+def _workbook(path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Parts"
+    sheet.append(["part", "description"])
+    sheet.append([None, None])
+    sheet.append(["A1", "gallium nitride transistors"])
+    book.create_sheet("Notes")["B3"] = "hot isostatic presses"
+    book.save(path)
+
+
+def test_powerpoint_excel_and_email_are_read_with_slide_and_sheet_ranges(tmp_path):
+    from email.message import EmailMessage
+
+    _deck(tmp_path / "deck.pptx")
+    _workbook(tmp_path / "parts.xlsx")
+    mail = EmailMessage()
+    mail["Subject"] = "Quote for thermal imaging cameras"
+    mail.set_content("Please quote uncooled microbolometer cores.")
+    mail.add_alternative("<p>Please quote <b>uncooled</b> cores.</p><script>track()</script>", subtype="html")
+    mail.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="spec.pdf")
+    (tmp_path / "quote.eml").write_bytes(bytes(mail))
+    html_only = EmailMessage()
+    html_only["Subject"] = "Motors"
+    html_only.set_content("<html><body>Rocket <i>motor</i> cases<script>x()</script></body></html>", subtype="html")
+    (tmp_path / "html.eml").write_bytes(bytes(html_only))
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+
+    deck = docs["deck.pptx"]
+    assert deck.error is None and deck.meta["format"] == "pptx" and len(deck.meta["pages"]) == 2
+    second = deck.text[slice(*deck.meta["pages"][1])]
+    assert "infrared focal plane arrays" in second and "synthetic aperture radar" in second  # table, notes
+    assert "Lithium-ion" in deck.text[slice(*deck.meta["pages"][0])]
+
+    book = docs["parts.xlsx"]
+    assert book.error is None and book.meta["format"] == "xlsx"
+    first, second = (book.text[slice(*r)] for r in book.meta["pages"])
+    assert first.splitlines() == ["Parts", "part\tdescription", "A1\tgallium nitride transistors"]
+    assert second.splitlines() == ["Notes", "\thot isostatic presses"]
+
+    quote = docs["quote.eml"]
+    assert quote.text == "Quote for thermal imaging cameras\n\nPlease quote uncooled microbolometer cores."
+    assert quote.meta == {"format": "email", "attachments": ["spec.pdf"]}
+    assert docs["html.eml"].text == "Motors\n\nRocket\nmotor\ncases"
+
+
+def test_office_and_pdf_files_without_their_suffix_are_read_by_content(tmp_path):
+    _deck(tmp_path / "deck.pptx")
+    _workbook(tmp_path / "book.xlsx")
+    os.rename(tmp_path / "deck.pptx", tmp_path / "deck")
+    os.rename(tmp_path / "book.xlsx", tmp_path / "book.txt")
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+    assert docs["deck"].meta["format"] == "pptx" and "infrared focal plane arrays" in docs["deck"].text
+    assert docs["book.txt"].meta["format"] == "xlsx"
+
+
+def test_files_no_reader_handles_are_named_in_their_error(tmp_path):
+    import zipfile
+
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 600)
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as archive:
+        archive.writestr("a.txt", "text")
+    (tmp_path / "broken.pptx").write_bytes(b"PK\x03\x04 damaged")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    (tmp_path / "GIF8.txt").write_text("GIF8 is how this plain note begins.")
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+    assert "legacy Office file" in docs["old.doc"].error and "save it as .docx" in docs["old.doc"].error
+    assert "PNG image" in docs["scan.png"].error
+    assert "zip archive: unpack it" in docs["bundle.zip"].error
+    assert docs["broken.pptx"].error == "not a readable .pptx (not a zip archive)"
+    assert docs["broken.xlsx"].error == "not a readable .xlsx (not a zip archive)"
+    assert docs["GIF8.txt"].error is None  # a signature alone does not refuse text
