@@ -486,6 +486,18 @@ def _abbreviates(acronym: str, long_form: str, last_from: int = 0) -> bool:
     return len(letters) > 1 or last_from == 0
 
 
+def _compound_tail(acronym: str, term: Span) -> str | None:
+    """The last part of a hyphenated acronym when it abbreviates the term alone: in
+    "electrospray ionization ion mobility spectrometry (ESI-IMS)", where the term is "ion mobility
+    spectrometry", a later "IMS" stands for the term too."""
+    if "-" not in acronym:
+        return None
+    tail = acronym.rsplit("-", 1)[1]
+    if sum(c.isupper() for c in tail) < 2 or not tail.isalnum() or not tail[0].isalpha():
+        return None
+    return tail if _abbreviates(tail, term.text) else None
+
+
 def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> list[Span]:
     """Add every use of an acronym the document defines for a matched term ("... radar (SAR)").
 
@@ -500,6 +512,9 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> l
             if text.endswith("s") and text[-2:-1].isupper():
                 text = text[:-1]
             defined.setdefault(text, (label, span_id, end - start, doc[start].orth))
+            tail = _compound_tail(text, span) if span_id == span.id else None
+            if tail:
+                defined.setdefault(tail, (label, span_id, 1, get_string_id(tail)))
     if not defined:
         return spans
     added = []

@@ -200,3 +200,13 @@ def test_an_acronym_whose_long_form_starts_before_or_inside_the_term_is_resolved
     # letters that no run of words before the term abbreviates, or a run that crosses a comma
     assert [t for t, _, _ in tech(default_nlp, "We use a radar (VOR) beacon. VOR again.")] == ["radar"]
     assert "BD" not in [t for t, _, _ in tech(default_nlp, "Big, Defense radar (BD) units. BD.")]
+
+
+def test_the_last_part_of_a_hyphenated_acronym_stands_for_the_term_it_abbreviates(default_nlp):
+    text = ("An IMS is fast. The electrospray ionization ion mobility spectrometry (ESI-IMS) method "
+            "feeds the IMS drift tube.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert found.count(("IMS", "chemical_agent_detector")) == 2  # before and after the definition
+    assert ("ESI-IMS", "chemical_agent_detector") in found
+    # a tail whose letters the term does not abbreviate stays unresolved
+    assert "IM" not in [t for t, _, _ in tech(default_nlp, "The phased array radar (PAR-IM) and the IM.")]
