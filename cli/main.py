@@ -140,11 +140,13 @@ def tag(
         typer.echo("dualuse: interrupted" + (f"; --resume continues into {output}" if output else ""), err=True)
         raise typer.Exit(130)
     if target.done_ids:
-        typer.echo(f"dualuse: resumed after {len(target.done_ids)} records already in {output}", err=True)
+        typer.echo(f"dualuse: resumed after {len(target.done_ids)} records already in {output} "
+                   f"({target.done_failed} failed, {target.done_flags['military']} military)", err=True)
     typer.echo(summary.line(), err=True)
-    if summary.failed:
+    # The exit code speaks for the whole output, the records of the interrupted run included.
+    if summary.failed or target.done_failed:
         raise typer.Exit(EXIT_INPUT_FAILED)
-    if fail_on == "military" and summary.flags["military"]:
+    if fail_on == "military" and (summary.flags["military"] or target.done_flags["military"]):
         raise typer.Exit(EXIT_FAIL_ON)
     raise typer.Exit(EXIT_OK)
 

@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +21,7 @@ FORMATS = ("jsonl", "csv", "table")
 
 CSV_COLUMNS = ["id", "source", "military_prob", "flag", "mention", "start", "end", "term", "term_id",
                "family", "category", "mention_military_prob", "page", "sentence_start", "sentence_end",
-               "cues", "error", "model"]
+               "cues", "error", "model", "codes"]
 
 
 class OutputError(Exception):
@@ -49,7 +50,7 @@ class CsvWriter:
 
     def write(self, record: dict) -> None:
         base = [record["id"], record["source"], record.get("military_prob", ""), record.get("flag", "")]
-        tail = [record.get("error") or "", record.get("model", "")]
+        tail = [record.get("error") or "", record.get("model", ""), cited_codes(record)]
         mentions = record.get("mentions") or []
         if not mentions:
             self.writer.writerow(base + [""] * 12 + tail)
@@ -77,11 +78,18 @@ class TableWriter:
             prob = f"{record['military_prob']:.2f}" if "military_prob" in record else ""
             terms = list(dict.fromkeys(m["term"] for m in record["mentions"]))
             rest = ", ".join(terms[:4]) + (f" (+{len(terms) - 4})" if len(terms) > 4 else "")
+            if record.get("codes"):
+                rest += f"{'; ' if rest else ''}cites {cited_codes(record)}"
         doc = record["id"] if len(record["id"]) <= 40 else "..." + record["id"][-37:]
         cell = f"{flag:9}"
         if self.colour:
             cell = f"{self.STYLE.get(flag, '')}{cell}\x1b[0m"
         self.fh.write(f"{cell} {prob:>6}  {doc:40}  {rest}\n")
+
+
+def cited_codes(record: dict) -> str:
+    """The control-list codes a record cites, each once, in order: "3A001.b.5; EAR99"."""
+    return "; ".join(dict.fromkeys(c["code"] for c in record.get("codes") or []))
 
 
 def make_writer(fmt: str, fh: TextIO, *, colour: bool = False, header: bool = True):
@@ -120,10 +128,10 @@ class _Lines:
         return line
 
 
-def records_in(text: str, fmt: str) -> list[tuple[str, int]]:
-    """(id, start offset) of each record in a partial output, in order. A CSV record is the
-    run of rows sharing an id; a JSONL record is a line."""
-    records: list[tuple[str, int]] = []
+def records_in(text: str, fmt: str) -> list[tuple[str, int, bool, str]]:
+    """(id, start offset, whether it failed, flag) of each record in a partial output, in
+    order. A CSV record is the run of rows sharing an id; a JSONL record is a line."""
+    records: list[tuple[str, int, bool, str]] = []
     lines = _Lines(text)
     start = 0
     rows = csv.reader(lines) if fmt == "csv" else lines
@@ -133,15 +141,22 @@ def records_in(text: str, fmt: str) -> list[tuple[str, int]]:
                 start = lines.pos
                 continue
             doc_id = row[0] if row else None
+            failed = len(row) > _CSV_ERROR and bool(row[_CSV_ERROR])
+            flag = row[_CSV_FLAG] if len(row) > _CSV_FLAG else ""
         else:
             try:
-                doc_id = json.loads(row)["id"]
+                record = json.loads(row)
+                doc_id = record["id"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 break
+            failed, flag = bool(record.get("error")), record.get("flag") or ""
         if doc_id is not None and (not records or records[-1][0] != doc_id or fmt != "csv"):
-            records.append((doc_id, start))
+            records.append((doc_id, start, failed, flag))
         start = lines.pos
     return records
+
+
+_CSV_ERROR, _CSV_FLAG = CSV_COLUMNS.index("error"), CSV_COLUMNS.index("flag")
 
 
 class OutputTarget:
@@ -151,6 +166,9 @@ class OutputTarget:
         self.path = path
         self.fmt = fmt
         self.done_ids: list[str] = []
+        # What the records already in a resumed file hold: the exit code counts them too.
+        self.done_failed = 0
+        self.done_flags: Counter = Counter()
         self.header = True  # whether a CSV header is still to be written
         if path is None:
             if resume:
@@ -166,7 +184,9 @@ class OutputTarget:
             records = records_in(text, fmt)
             # The last record may have been cut short by the interruption: it is tagged again.
             cut = records[-1][1] if records else 0
-            self.done_ids = [doc_id for doc_id, _ in records[:-1]]
+            self.done_ids = [doc_id for doc_id, *_ in records[:-1]]
+            self.done_failed = sum(failed for _, _, failed, _ in records[:-1])
+            self.done_flags = Counter(flag for _, _, failed, flag in records[:-1] if flag and not failed)
             with open(self.partial, "r+", encoding="utf-8") as fh:
                 fh.truncate(len(text[:cut].encode("utf-8")))
             self.header = cut == 0

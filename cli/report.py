@@ -14,6 +14,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from .output import cited_codes
+
 MAX_RENDERED_CHARS = 200_000
 
 
@@ -73,8 +75,10 @@ class HtmlReport:
         more = (f'<p class="note">Showing the first {MAX_RENDERED_CHARS:,} of {len(text):,} characters.</p>'
                 if len(text) > len(shown) else "")
         prob_text = f"{prob:.2f}" if prob is not None else "-"
+        codes = cited_codes(record)
+        cites = f'<p class="note">Cites control-list codes: {html.escape(codes)}</p>' if codes else ""
         self.body.write(f'<section id="{anchor}"><h3>{html.escape(record["id"])} '
-                        f'<span class="flag {flag}">{flag} {prob_text}</span></h3>{rendered}{more}</section>\n')
+                        f'<span class="flag {flag}">{flag} {prob_text}</span></h3>{cites}{rendered}{more}</section>\n')
 
     def finish(self) -> None:
         self.body.close()

@@ -1,4 +1,4 @@
-"""Text out of document files: plain text, HTML, PDF, Word, PowerPoint, Excel and e-mail.
+"""Text out of document files: plain text, HTML, PDF, Word, RTF, PowerPoint, Excel and e-mail.
 
 Each reader takes the file's bytes and returns (text, meta), or raises UnreadableText with a
 message a user can act on. Format libraries are imported only when a file of that format
@@ -21,6 +21,7 @@ DOCX_SUFFIXES = {".docx"}
 PPTX_SUFFIXES = {".pptx"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 EMAIL_SUFFIXES = {".eml"}
+RTF_SUFFIXES = {".rtf"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
 
 # Office files are zip archives; one that expands far beyond any real document is refused unread.
@@ -32,7 +33,7 @@ DOCX_MAX_RATIO = 200
 _SIGNATURES = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc, .xls, .ppt or Outlook .msg): "
                                              "save it as .docx, .xlsx, .pptx, PDF or text to tag it"),
-    (b"PK\x03\x04", "a zip archive: unpack it and tag the folder"),
+    (b"PK\x03\x04", "a zip archive: unpack it and tag the folder"),  # unless OpenDocument: _zip_kind
     (b"\x1f\x8b", "a gzip archive: unpack it first"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it first"),
     (b"Rar!\x1a\x07", "a RAR archive: unpack it first"),
@@ -52,9 +53,30 @@ def read_text(data: bytes) -> tuple[str, dict]:
     except UnreadableText:
         for signature, what in _SIGNATURES:
             if data.startswith(signature):
-                raise UnreadableText(f"not a text file: {what}") from None
+                raise UnreadableText(f"not a text file: {_zip_kind(data) or what}") from None
         raise
     return text, ({} if encoding == "utf-8" else {"encoding": encoding})
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """What a zip archive is when it is an OpenDocument file (its first member names the type)."""
+    if not data.startswith(b"PK\x03\x04") or b"application/vnd.oasis.opendocument" not in data[:200]:
+        return None
+    return "an OpenDocument file (.odt, .ods or .odp): save it as .docx, .xlsx, .pptx or PDF to tag it"
+
+
+def read_rtf(data: bytes) -> tuple[str, dict]:
+    """The text of a Rich Text Format file, control words and font tables left out. RTF is
+    7-bit; its own escapes carry other characters (read as Windows-1252, RTF's usual code page)."""
+    if not data.strip():
+        return "", {"format": "rtf"}
+    from striprtf.striprtf import rtf_to_text
+
+    try:
+        text = rtf_to_text(data.decode("latin-1"), errors="replace")
+    except Exception as exc:  # a malformed group or escape
+        raise UnreadableText(f"not a readable RTF file ({type(exc).__name__}: {str(exc)[:120]})") from None
+    return text.strip(), {"format": "rtf"}
 
 
 def read_html(data: bytes) -> tuple[str, dict]:
@@ -249,10 +271,13 @@ _OFFICE_PARTS = (("word/document.xml", ".docx"), ("ppt/presentation.xml", ".pptx
 
 
 def sniffed_suffix(data: bytes) -> str | None:
-    """The suffix a file's content says it has, for PDF and Office files saved without theirs (or
-    with a plain-text one): archives and mail exports often lose the extension."""
+    """The suffix a file's content says it has, for PDF, RTF and Office files saved without theirs
+    (or with a plain-text one, or RTF saved as .doc): archives and mail exports often lose the
+    extension."""
     if data.startswith(b"%PDF-"):
         return ".pdf"
+    if data.startswith(b"{\\rtf"):  # Word also saves RTF under .doc
+        return ".rtf"
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -276,4 +301,5 @@ def reader_for(suffix: str, data: bytes = b""):
 
 _READERS = {**dict.fromkeys(HTML_SUFFIXES, read_html), **dict.fromkeys(PDF_SUFFIXES, read_pdf),
             **dict.fromkeys(DOCX_SUFFIXES, read_docx), **dict.fromkeys(PPTX_SUFFIXES, read_pptx),
-            **dict.fromkeys(XLSX_SUFFIXES, read_xlsx), **dict.fromkeys(EMAIL_SUFFIXES, read_email)}
+            **dict.fromkeys(XLSX_SUFFIXES, read_xlsx), **dict.fromkeys(EMAIL_SUFFIXES, read_email),
+            **dict.fromkeys(RTF_SUFFIXES, read_rtf)}

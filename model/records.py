@@ -56,4 +56,4 @@ def mention_rows(doc: Doc) -> list[dict]:
 
 
 def error_record(doc_id: str, source: str, error: str, model: str) -> dict:
-    return {"id": doc_id, "source": source, "mentions": [], "model": model, "error": error}
+    return {"id": doc_id, "source": source, "mentions": [], "codes": [], "model": model, "error": error}

@@ -16,6 +16,7 @@ from spacy.language import Language
 from dualuse.corpora.documents import Document
 
 from .classifier import flag_for
+from .codes import find_codes
 from .records import error_record, mention_rows
 from .zones import pipe_in_zones
 
@@ -136,6 +137,7 @@ class Tagger:
         if pages:
             _add_pages(mentions, evidence, pages)
         record["mentions"] = mentions
+        record["codes"] = find_codes(doc.text, offset)
         if self.classifier is not None:
             record["evidence"] = evidence
             record["drivers"] = drivers
@@ -156,6 +158,7 @@ class Tagger:
             evidence = sorted((e for r in parts for e in r["evidence"]),
                               key=lambda e: -e["military_prob"] if toward_military else e["military_prob"])
         merged["mentions"] = [m for r in parts for m in r["mentions"]]
+        merged["codes"] = [c for r in parts for c in r["codes"]]
         if self.classifier is not None:
             merged["evidence"] = evidence[: self.classifier.max_evidence]
             merged["drivers"] = top["drivers"]

@@ -161,7 +161,7 @@ def test_bad_inputs_each_get_a_record_and_the_run_goes_on(tmp_path):
 def test_large_text_file_is_tagged_in_parts_with_true_offsets(tmp_path):
     filler = "Routine text about fisheries management and quotas. " * 20 + "\n"
     text = filler * 50_000  # about 52 MB
-    tail = "The Army will field a counter-drone laser weapon.\n"
+    tail = "The Army will field a counter-drone laser weapon (ECCN 6A005.d).\n"
     big = tmp_path / "big.txt"
     big.write_text(text + tail)
     result = runner.invoke(app, ["tag", str(big), "--format", "jsonl"])
@@ -172,6 +172,8 @@ def test_large_text_file_is_tagged_in_parts_with_true_offsets(tmp_path):
     m = rec["mentions"][-1]
     assert (text + tail)[m["start"]:m["end"]] == m["text"]
     assert m["military_prob"] > 0.5 and m["sentence"][0] == len(text)
+    (code,) = rec["codes"]  # a cited control-list code, its offsets in the whole file too
+    assert (text + tail)[code["start"]:code["end"]] == code["code"] == "6A005.d"
 
 
 def test_file_that_vanishes_mid_run_gets_a_record(tmp_path, monkeypatch):
@@ -320,6 +322,34 @@ def test_resume_csv(corpus, tmp_path):
     (tmp_path / "cut.csv.partial").write_text(expected[: len(expected) // 2])
     runner.invoke(app, ["tag", str(corpus), "-o", str(cut), "--resume"])
     assert cut.read_text() == expected
+
+
+def test_a_resumed_run_exits_for_the_whole_output_not_only_what_it_tagged_itself(tmp_path):
+    """A failure or a military flag in the records written before the interruption still sets
+    the exit code of the run that finishes the file (1, or 3 with --fail-on military)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "000.txt").write_bytes(b"")  # fails, and comes first
+    (docs / "001.txt").write_text(MIL)
+    for i in range(2, 12):
+        (docs / f"{i:03d}.txt").write_text(CIV)
+    for fmt in ("jsonl", "csv"):
+        full = tmp_path / f"full.{fmt}"
+        assert runner.invoke(app, ["tag", str(docs), "-o", str(full)]).exit_code == 1
+        text = full.read_text()
+        cut = tmp_path / f"cut.{fmt}"
+        (tmp_path / f"cut.{fmt}.partial").write_text(text[: len(text) // 2])
+        resumed = runner.invoke(app, ["tag", str(docs), "-o", str(cut), "--resume"])
+        assert resumed.exit_code == 1 and "(1 failed, 1 military)" in resumed.stderr, fmt
+        assert cut.read_text() == text
+    (docs / "000.txt").write_text(CIV)
+    full = tmp_path / "ok.jsonl"
+    assert runner.invoke(app, ["tag", str(docs), "-o", str(full), "--fail-on", "military"]).exit_code == 3
+    lines = full.read_text().splitlines(keepends=True)
+    (tmp_path / "ok2.jsonl.partial").write_text("".join(lines[:4]))  # the military record is in it
+    resumed = runner.invoke(app, ["tag", str(docs), "-o", str(tmp_path / "ok2.jsonl"), "--resume",
+                                  "--fail-on", "military"])
+    assert resumed.exit_code == 3
 
 
 def test_two_jobs_give_the_same_records_as_one(corpus, tmp_path):

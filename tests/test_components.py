@@ -210,3 +210,30 @@ def test_the_last_part_of_a_hyphenated_acronym_stands_for_the_term_it_abbreviate
     assert ("ESI-IMS", "chemical_agent_detector") in found
     # a tail whose letters the term does not abbreviate stays unresolved
     assert "IM" not in [t for t, _, _ in tech(default_nlp, "The phased array radar (PAR-IM) and the IM.")]
+
+
+def test_control_list_codes_cited_in_a_document_are_found_with_their_list():
+    from dualuse.model.codes import find_codes
+
+    text = ("Items under ECCN 3A001.b.5 and 5A992.c, or EAR99. See ML10.a, USML Category XI(c), the "
+            "U.S. Munitions List (USML) Category IV and MTCR Category I items; the 0Y521 series.")
+    found = [(c["code"], c["list"]) for c in find_codes(text, offset=100)]
+    assert found == [("3A001.b.5", "dual-use (ECCN)"), ("5A992.c", "dual-use (ECCN)"), ("EAR99", "EAR99"),
+                     ("ML10.a", "Military List"), ("USML Category XI(c)", "US Munitions List"),
+                     ("USML Category IV", "US Munitions List"),
+                     ("MTCR Category I", "MTCR Annex"), ("0Y521", "dual-use (ECCN)")]
+    assert all(text[c["start"] - 100:c["end"] - 100] == c["code"] for c in find_codes(text, offset=100)
+               if c["list"] not in ("US Munitions List", "MTCR Annex"))
+    assert text[find_codes(text)[5]["start"]:].startswith("U.S. Munitions List (USML) Category IV")
+    # categories of other lists, part numbers and ordinary words are not codes
+    assert find_codes("Category II petitions, a Category IV bank, part 3A001X, ML23, v1.2A100, HTML5, "
+                      "1x105 cells, a 1x128 array, 2Y521.") == []
+    assert [c["code"] for c in find_codes("the 9x515 and 3x611 series")] == ["9x515", "3x611"]
+    plural = "revise Categories I (firearms, guns), II (guns and armament), and III of the USML; Category XII of the"
+    plural += " U.S. Munitions List. The MTCR Annex as Category II items. U.S. Munitions List Categories IV and V."
+    found = find_codes(plural)
+    assert [c["code"] for c in found] == ["USML Category I", "USML Category II", "USML Category III",
+                                          "USML Category XII", "MTCR Category II", "USML Category IV",
+                                          "USML Category V"]
+    assert [plural[c["start"]:c["end"]] for c in found[:4]] == ["I", "II", "III", "XII"]
+    assert [c["code"] for c in find_codes("USML Category XI of the USML")] == ["USML Category XI"]

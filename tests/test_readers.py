@@ -300,3 +300,18 @@ def test_files_no_reader_handles_are_named_in_their_error(tmp_path):
     assert docs["broken.pptx"].error == "not a readable .pptx (not a zip archive)"
     assert docs["broken.xlsx"].error == "not a readable .xlsx (not a zip archive)"
     assert docs["GIF8.txt"].error is None  # a signature alone does not refuse text
+
+
+def test_rtf_is_read_without_its_control_words_also_when_saved_as_doc(tmp_path):
+    import zipfile
+
+    rtf = rb"{\rtf1\ansi{\fonttbl\f0\fswiss Helvetica;}\f0\pard Hypersonic glide vehicle tests\par Caf\'e9 menu\par}"
+    (tmp_path / "memo.rtf").write_bytes(rtf)
+    (tmp_path / "saved-by-word.doc").write_bytes(rtf)
+    with zipfile.ZipFile(tmp_path / "minutes.odt", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+    for name in ("memo.rtf", "saved-by-word.doc"):
+        assert docs[name].text == "Hypersonic glide vehicle tests\nCafé menu" and docs[name].meta == {"format": "rtf"}
+    assert "OpenDocument file" in docs["minutes.odt"].error  # not "a zip archive: unpack it"
