@@ -2,7 +2,7 @@
 
 Builds (under --work, outside the repository) a tree of folders holding --files documents made
 from the real SBIR and Federal Register abstracts, cycled: mostly plain text, with Markdown,
-HTML, e-mail, Word, PowerPoint, Excel and PDF files among them, some saved without a suffix,
+HTML, e-mail, Word, RTF, PowerPoint, Excel and PDF files among them, some saved without a suffix,
 and a known set of bad files (empty, whitespace, binary, legacy Office, a zip, an image, a
 corrupt PDF, invalid UTF-8 noise). Then, in one run:
 - `dualuse tag ARCHIVE --jobs 2 -o records.jsonl` (timed, peak RSS of the process tree), and
@@ -60,6 +60,12 @@ def rich_file(kind: str, title: str, text: str) -> tuple[str, bytes]:
     if kind == "html":
         body = "".join(f"<p>{p}</p>" for p in text.split("\n") if p.strip())
         return ".html", f"<html><head><title>x</title><script>var a=1;</script></head><body><h1>{title}</h1>{body}</body></html>".encode()
+    if kind == "rtf":
+        def escape(part: str) -> str:
+            return "".join(("\\" + c) if c in "\\{}" else c if ord(c) < 128
+                           else f"\\u{ord(c) if ord(c) < 32768 else ord(c) - 65536}?" for c in part)
+        body = "\\par\n".join(escape(p) for p in [title] + text.split("\n"))
+        return ".rtf", ("{\\rtf1\\ansi{\\fonttbl\\f0\\fswiss Helvetica;}\\f0\\pard\n" + body + "\\par\n}").encode("ascii")
     if kind == "eml":
         from email.message import EmailMessage
 
@@ -107,9 +113,9 @@ def rich_file(kind: str, title: str, text: str) -> tuple[str, bytes]:
 def build(work: Path, n: int) -> tuple[Path, set[str], list[str]]:
     """The archive, the paths of its bad files, and the texts it holds (for the reference)."""
     archive = work / "archive"
-    marker = work / f"built-{n}"
+    marker = work / f"built-{n}-v2"
     rows = texts()
-    kinds = ["html", "eml", "docx", "pptx", "xlsx", "pdf", "md", "noext-docx"]
+    kinds = ["html", "eml", "docx", "pptx", "xlsx", "pdf", "md", "noext-docx", "rtf"]
     bad = set()
     if not marker.exists():
         shutil.rmtree(work, ignore_errors=True)

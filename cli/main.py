@@ -72,7 +72,7 @@ def tag(
                                                  "worker processes (needs dualuse[dask])."),
     batch_size: int = typer.Option(256, min=1, help="Documents per batch."),
     timeout: float = typer.Option(CONVERSION_SECONDS, "--timeout", min=0,
-                                  help="Seconds a PDF, Word or HTML file may take to convert before it gets an "
+                                  help="Seconds a PDF, Office, RTF, HTML or e-mail file may take to convert before it gets an "
                                        "error record instead (0: no limit)."),
 ) -> None:
     """Tag documents: one record per document (JSONL, CSV or a table).
