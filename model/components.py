@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Optional
 
 import numpy as np
 import srsly
-from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+from spacy.attrs import FLAG19, IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -334,7 +334,11 @@ def _hyphen_flag(vocab) -> int:
     for key, getter in vocab.lex_attr_getters.items():
         if getter is _is_hyphen_word:
             return key
-    return vocab.add_flag(_is_hyphen_word)
+    # A bit of the user range (FLAG19-FLAG63), never spaCy's own: left to choose, add_flag takes
+    # the lowest bit without a getter, and a pipeline with lean lexemes has none for IS_ALPHA
+    # (bit 1), so lexemes made before (tokenizer exceptions: "can" of "cannot") read as flagged.
+    free = next(bit for bit in range(FLAG19, 64) if bit not in vocab.lex_attr_getters)
+    return vocab.add_flag(_is_hyphen_word, free)
 
 
 # "short- and long-term": a hyphen held over to the next word, not a broken one.
@@ -355,6 +359,8 @@ def _hyphen_joined_matches(doc: Doc, matchers) -> list:
     n = len(doc)
     broken = []
     for i in np.flatnonzero(doc.to_array(_hyphen_flag(doc.vocab))).tolist():
+        if not _is_hyphen_word(doc[i].text):  # a flag is cheap to read; the few it marks are checked
+            continue
         j = i + 1
         if j < n and doc[j].is_space and not doc[i].whitespace_:
             j += 1

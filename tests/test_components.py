@@ -237,3 +237,20 @@ def test_control_list_codes_cited_in_a_document_are_found_with_their_list():
                                           "USML Category V"]
     assert [plural[c["start"]:c["end"]] for c in found[:4]] == ["I", "II", "III", "XII"]
     assert [c["code"] for c in find_codes("USML Category XI of the USML")] == ["USML Category XI"]
+
+
+def test_the_broken_hyphen_flag_has_its_own_bit_and_marks_only_words_ending_with_a_hyphen():
+    """spaCy's add_flag, left to choose, took bit 1 (IS_ALPHA) in a pipeline with lean lexemes:
+    words of tokenizer exceptions ("can" and "not" of "cannot") then read as broken hyphens, and
+    one of them crashed the matcher's view of the document."""
+    from spacy.attrs import FLAG19
+
+    from dualuse.model.components import _hyphen_flag
+    from dualuse.model.pipeline import build_pipeline
+
+    nlp = build_pipeline()  # a fresh pipeline: the flag is added to this vocabulary now
+    doc = nlp("We cannot say i'm sure, but a satellite-\nbased navigation unit works. I can't.")
+    flag = _hyphen_flag(nlp.vocab)
+    assert flag >= FLAG19
+    assert [t.text for t in doc if t.check_flag(flag)] == ["satellite-"]
+    assert [s.text for s in doc.spans[TECH_KEY]] == ["satellite-\nbased navigation"]
