@@ -254,3 +254,12 @@ def test_the_broken_hyphen_flag_has_its_own_bit_and_marks_only_words_ending_with
     assert flag >= FLAG19
     assert [t.text for t in doc if t.check_flag(flag)] == ["satellite-"]
     assert [s.text for s in doc.spans[TECH_KEY]] == ["satellite-\nbased navigation"]
+
+
+def test_well_known_military_designations_are_mentions_and_lookalikes_are_not(default_nlp):
+    found = {t: i for t, _, i in tech(default_nlp, "Parts for the F-35B, the MH-60R and SM-3 Block IIA; "
+                                                   "USS CARL M. LEVIN (DDG 120) and the DDG51 class.")}
+    assert found == {"F-35B": "combat_aircraft", "MH-60R": "attack_helicopter", "SM-3": "surface_to_air_missile",
+                     "DDG 120": "warship", "DDG51": "warship"}
+    # sub-models of a civil helicopter, a visa, a person and a pain-relief company are not
+    assert tech(default_nlp, "MBB-BK117 B-2 helicopters; an F-1 visa; Bradley Moore; Stryker Corporation.") == []
