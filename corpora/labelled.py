@@ -238,6 +238,20 @@ def text_key(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
 
 
+_TITLE_WORDS = 30  # a first block this short, then a blank line, reads as a title
+
+
+def text_keys(text: str) -> set[str]:
+    """``text_key`` of a document, and of its body when it opens with a short block and a blank
+    line: a document given with its title joined ("title\n\nbody", ``--text-field title
+    --text-field text``) then still matches the same document given as its body alone."""
+    keys = {text_key(text)}
+    head, sep, body = text.strip().partition("\n\n")
+    if sep and body.strip() and len(head.split()) <= _TITLE_WORDS:
+        keys.add(text_key(body))
+    return keys
+
+
 def pack_corpus(docs: Iterable[LabelledDoc]) -> bytes:
     """A training corpus as gzip JSONL, to keep inside a bundle (rehearsal, leakage checks).
     The gzip header carries no time stamp, so the same corpus gives the same bytes."""
@@ -287,8 +301,11 @@ def _bundle_rows(bundle: Path, path: Path) -> Iterator[LabelledDoc]:
 
 
 def bundle_text_keys(bundle: Path) -> set:
-    """``text_key`` of every document of a bundle's training corpus, read as a stream."""
-    return {text_key(d.text) for d in iter_bundle_corpus(bundle)}
+    """``text_keys`` of every document of a bundle's training corpus, read as a stream."""
+    keys: set = set()
+    for d in iter_bundle_corpus(bundle):
+        keys |= text_keys(d.text)
+    return keys
 
 
 def corpus_sha256(docs: Iterable[LabelledDoc]) -> str:

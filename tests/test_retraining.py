@@ -148,6 +148,24 @@ def test_evaluation_reports_leakage(two_bundles, tmp_path):
     result = runner.invoke(app, ["evaluate", str(seen), "--model", str(two_bundles / "old"), "--json", str(report)])
     assert result.exit_code == 0 and "LEAKAGE: 40" in result.stdout
     assert json.loads(report.read_text())["leakage"]["documents"] == 40
+    # the same documents with a title joined before them (--text-field title --text-field text)
+    titled = write_jsonl(tmp_path / "titled.jsonl", [{**d, "title": f"Notice {i}"} for i, d in
+                                                     enumerate(make_docs(20, seed=1))])
+    result = runner.invoke(app, ["evaluate", str(titled), "--model", str(two_bundles / "old"),
+                                 "--text-field", "title", "--text-field", "text"])
+    assert result.exit_code == 0 and "LEAKAGE: 40" in result.stdout, result.stdout
+    fresh = write_jsonl(tmp_path / "fresh.jsonl", make_docs(10, seed=77))
+    assert "LEAKAGE" not in runner.invoke(app, ["evaluate", str(fresh), "--model", str(two_bundles / "old")]).stdout
+
+
+def test_text_keys_match_a_document_with_and_without_its_title():
+    from dualuse.corpora.labelled import text_keys
+
+    body = "The Navy will test a laser weapon on a destroyer next year, the programme office said."
+    assert text_keys(body) <= text_keys("Laser test\n\n" + body)  # title joined: its body still matches
+    assert text_keys("Laser test\n\n" + body) != text_keys(body)
+    long_first = " ".join(["word"] * 40)  # a first block too long for a title is not dropped
+    assert text_keys(long_first + "\n\n" + body) == {next(iter(text_keys(long_first + "\n\n" + body)))}
 
 
 def test_corpus_weights_reach_the_documents(tmp_path):

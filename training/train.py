@@ -10,7 +10,7 @@ import numpy as np
 
 from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, bundle_text_keys,
                                       check_classes, corpus_sha256, iter_bundle_corpus, iter_corpora, pack_corpus,
-                                      text_key)
+                                      text_key, text_keys)
 
 from .evaluate import binary_metrics, evaluate_predictions
 
@@ -262,7 +262,7 @@ def evaluate_docs(docs: Iterable, model: Path | None = None, *, batch_size: int 
         for d in docs:
             ids.append(d.id)
             labels.append(d.label)
-            keys.append(text_key(d.text))
+            keys.append(text_keys(d.text))
             yield d
 
     tagger, probs, _, families = score_docs(remembered(), model, batch_size=batch_size)
@@ -276,7 +276,7 @@ def evaluate_docs(docs: Iterable, model: Path | None = None, *, batch_size: int 
 
 def leakage(docs: list, model: Path | None) -> dict:
     """Evaluation documents that the bundle was trained on (their scores flatter the bundle)."""
-    return _leakage([d.id for d in docs], [text_key(d.text) for d in docs], model)
+    return _leakage([d.id for d in docs], [text_keys(d.text) for d in docs], model)
 
 
 def _leakage(ids: list, keys: list, model: Path | None) -> dict:
@@ -286,7 +286,7 @@ def _leakage(ids: list, keys: list, model: Path | None) -> dict:
         trained = bundle_text_keys(Path(packaged("default") if model is None else model))
     except CorpusError:
         return {"checked": False, "documents": 0, "ids": []}
-    shared = [i for i, k in zip(ids, keys) if k in trained]
+    shared = [i for i, k in zip(ids, keys) if not k.isdisjoint(trained)]  # whole text, or body without title
     return {"checked": True, "documents": len(shared), "ids": shared[:100]}
 
 
