@@ -263,3 +263,16 @@ def test_well_known_military_designations_are_mentions_and_lookalikes_are_not(de
                      "DDG 120": "warship", "DDG51": "warship"}
     # sub-models of a civil helicopter, a visa, a person and a pain-relief company are not
     assert tech(default_nlp, "MBB-BK117 B-2 helicopters; an F-1 visa; Bradley Moore; Stryker Corporation.") == []
+
+
+def test_sixth_batch_kinds_resolve_to_their_entries(default_nlp):
+    found = [(t, i) for t, _, i in tech(default_nlp, "BMDS sensors cue the SM3 kill vehicle's divert thrusters; "
+                                                       "a Marx generator feeds the pulsed power unit; polymer matrix "
+                                                       "composites; an optical parametric oscillator; a dexterous "
+                                                       "manipulator; magnetized target fusion.")]
+    assert found == [("BMDS", "surface_to_air_missile"), ("SM3", "surface_to_air_missile"),
+                     ("kill vehicle", "surface_to_air_missile"), ("divert thrusters", "divert_attitude_control_system"),
+                     ("Marx generator", "pulsed_power"), ("pulsed power", "pulsed_power"),
+                     ("polymer matrix composites", "polymer_matrix_composite"),
+                     ("optical parametric oscillator", "nonlinear_frequency_conversion"),
+                     ("dexterous manipulator", "industrial_robot"), ("magnetized target fusion", "fusion_reactor")]
