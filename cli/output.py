@@ -181,6 +181,9 @@ class OutputTarget:
         self.partial = path.with_name(path.name + ".partial")
         if resume and self.partial.exists():
             text = self.partial.read_text(encoding="utf-8")
+            if fmt == "csv" and text and text.split("\n", 1)[0].rstrip("\r") != ",".join(CSV_COLUMNS):
+                raise OutputError(f"{self.partial} has other CSV columns than this version writes: "
+                                  "start again with --force")
             records = records_in(text, fmt)
             # The last record may have been cut short by the interruption: it is tagged again.
             cut = records[-1][1] if records else 0

@@ -18,3 +18,7 @@ class Document:
     @classmethod
     def failed(cls, id: str, source: str, error: str, **meta) -> "Document":
         return cls(id=id, text="", source=source, meta=meta, error=error)
+
+    def failed_with(self, error: str) -> "Document":
+        """This document, read but not processed: its error record keeps its id, source and meta."""
+        return Document.failed(self.id, self.source, error, **self.meta)

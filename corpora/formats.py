@@ -12,14 +12,14 @@ import io
 import re
 import zipfile
 
-from .text import UnreadableText, decode
+from .text import UnreadableText, decode, looks_binary
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".rst", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 PDF_SUFFIXES = {".pdf"}
 DOCX_SUFFIXES = {".docx"}
 PPTX_SUFFIXES = {".pptx"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 EMAIL_SUFFIXES = {".eml"}
 RTF_SUFFIXES = {".rtf"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
@@ -30,8 +30,9 @@ DOCX_MAX_RATIO = 200
 
 # First bytes of formats without a reader, for an error that names them. Legacy Office files
 # (.doc, .xls, .ppt) and Outlook .msg share the OLE container signature.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SIGNATURES = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc, .xls, .ppt or Outlook .msg): "
+    (_OLE, "a legacy Office file (.doc, .xls, .ppt or Outlook .msg): "
                                              "save it as .docx, .xlsx, .pptx, PDF or text to tag it"),
     (b"PK\x03\x04", "a zip archive: unpack it and tag the folder"),  # unless OpenDocument: _zip_kind
     (b"\x1f\x8b", "a gzip archive: unpack it first"),
@@ -70,6 +71,8 @@ def read_rtf(data: bytes) -> tuple[str, dict]:
     7-bit; its own escapes carry other characters (read as Windows-1252, RTF's usual code page)."""
     if not data.strip():
         return "", {"format": "rtf"}
+    if not data.lstrip().startswith(b"{\\rtf"):  # named .rtf but something else: read it as such
+        return read_text(data)
     from striprtf.striprtf import rtf_to_text
 
     try:
@@ -129,6 +132,16 @@ def read_pdf(data: bytes) -> tuple[str, dict]:
     return text, {"format": "pdf", "pages": pages}
 
 
+_OBJECT_REPR = re.compile(r"'?<[\w.]+ object at 0x[0-9a-f]+>'?\s*")
+
+
+def _library_error(kind: str, exc: Exception, fix: str = "") -> UnreadableText:
+    """A converter library's exception as a message for the record: its type and text, without
+    the in-memory object names some of them print."""
+    detail = _OBJECT_REPR.sub("", str(exc))[:160]
+    return UnreadableText(f"not a readable {kind} ({type(exc).__name__}: {detail}){fix}")
+
+
 def _open_zip_checked(data: bytes, kind: str) -> None:
     """Refuse an Office file that is not a zip archive, or one that expands far beyond any real
     document (a zip bomb), before its library parses it."""
@@ -136,6 +149,9 @@ def _open_zip_checked(data: bytes, kind: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
+        if data.startswith(_OLE):  # what Office writes when a password encrypts the file
+            raise UnreadableText(f"not a readable {kind}: a password-protected Office file, or a legacy one "
+                                 "saved under this suffix (remove the password or save it again)") from None
         raise UnreadableText(f"not a readable {kind} (not a zip archive)") from None
     if expanded > DOCX_MAX_EXPANDED or expanded > DOCX_MAX_RATIO * max(len(data), 1):
         raise UnreadableText(f"refusing to open {kind}: it expands to {expanded:,} bytes from {len(data):,} "
@@ -157,14 +173,13 @@ def read_docx(data: bytes) -> tuple[str, dict]:
         return "", {"format": "docx"}
     _open_zip_checked(data, ".docx")
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise UnreadableText(f"not a readable .docx ({type(exc).__name__})") from None
-    except Exception as exc:  # lxml raises its own XML errors for a damaged document part
-        raise UnreadableText(f"not a readable .docx ({type(exc).__name__}: {str(exc)[:120]})") from None
+    except Exception as exc:  # python-docx and lxml raise many kinds for a damaged or macro-enabled file
+        fix = "; macro-enabled and template files (.docm, .dotx) are not read: save it as .docx" \
+            if "content type" in str(exc) else ""
+        raise _library_error(".docx", exc, fix) from None
     blocks = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -205,7 +220,9 @@ def read_pptx(data: bytes) -> tuple[str, dict]:
                     texts.append(notes.text)
             slides.append("\n".join(texts))
     except Exception as exc:  # python-pptx and lxml raise many kinds for a damaged deck
-        raise UnreadableText(f"not a readable .pptx ({type(exc).__name__}: {str(exc)[:120]})") from None
+        fix = "; slide shows and macro-enabled files (.ppsx, .pptm) are not read: save it as .pptx" \
+            if "content type" in str(exc) else ""
+        raise _library_error(".pptx", exc, fix) from None
     text, ranges = _joined(slides)
     return text, {"format": "pptx", "pages": ranges}
 
@@ -224,6 +241,7 @@ def read_xlsx(data: bytes) -> tuple[str, dict]:
         try:
             sheets = []
             for sheet in book.worksheets:
+                sheet.reset_dimensions()  # the size a sheet states can be far larger than its cells
                 rows = [sheet.title]
                 for row in sheet.iter_rows(values_only=True):
                     cells = ["" if v is None else str(v) for v in row]
@@ -233,33 +251,78 @@ def read_xlsx(data: bytes) -> tuple[str, dict]:
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise UnreadableText(f"not a readable .xlsx ({type(exc).__name__}: {str(exc)[:120]})") from None
+        raise _library_error(".xlsx", exc) from None
     text, ranges = _joined(sheets)
     return text, {"format": "xlsx", "pages": ranges}
 
 
+def _part_text(part) -> str:
+    """A text part's content as text: its declared charset, else what the bytes read as (a
+    label Python does not know, "unknown-8bit", must not lose the message)."""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError, AssertionError, KeyError):
+        payload = part.get_payload(decode=True) or b""
+        try:
+            content = decode(payload)[0]
+        except UnreadableText:
+            content = payload.decode("latin-1")
+    if not isinstance(content, str):
+        return ""
+    if part.get_content_type() == "text/html":
+        return read_html(content.encode("utf-8"))[0]
+    return content
+
+
+def _message_text(message, attachments: list, depth: int = 0) -> str:
+    """Subject and body of a message, then those of the messages forwarded inside it (attached
+    as message/rfc822); the names of other attachments go to ``attachments``."""
+    subject = str(message.get("subject", "") or "").strip()
+    body_part = message.get_body(preferencelist=("plain", "html"))
+    if body_part is None and not message.is_multipart() and message.get_content_maintype() == "text":
+        body_part = message  # a single-part text message get_body passed over
+    if body_part is None and message.is_multipart():  # no body by the rules: the first text part
+        body_part = next((p for p in message.walk() if p.get_content_maintype() == "text"
+                          and not p.is_attachment()), None)
+    if body_part is not None:
+        body = _part_text(body_part)
+    elif not message.is_multipart():  # declared multipart, but its boundary is missing: one raw body
+        payload = message.get_payload(decode=True) or b""
+        try:
+            body = decode(payload)[0]
+        except UnreadableText:
+            body = ""
+    else:
+        body = ""
+    texts = [subject, body.strip()]
+    for part in message.iter_attachments() if message.is_multipart() else ():
+        if part.get_content_type() == "message/rfc822" and depth < 10:
+            inner = part.get_payload(0) if part.is_multipart() else None
+            if inner is not None:
+                texts.append(_message_text(inner, attachments, depth + 1))
+                continue
+        attachments.append(part.get_filename() or part.get_content_type())
+    return "\n\n".join(t for t in texts if t)
+
+
 def read_email(data: bytes) -> tuple[str, dict]:
     """An e-mail message (.eml): its subject, then its body (plain text, or the HTML part's
-    visible text when there is no plain one). Attachments are not read; their names are kept in
-    ``meta["attachments"]`` so a record says what was left out."""
+    visible text when there is no plain one), then any message forwarded as an attachment.
+    Other attachments are not read; their names are kept in ``meta["attachments"]`` so a record
+    says what was left out."""
     if not data.strip():
         return "", {"format": "email"}
+    if looks_binary(data):
+        raise UnreadableText("binary content, not an e-mail message")
     from email import policy
     from email.parser import BytesParser
 
+    attachments: list = []
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
-        subject = str(message.get("subject", "") or "")
-        body_part = message.get_body(preferencelist=("plain", "html"))
-        body = ""
-        if body_part is not None:
-            body = body_part.get_content()
-            if body_part.get_content_type() == "text/html":
-                body = read_html(body.encode("utf-8"))[0]
-        attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
-    except Exception as exc:  # a damaged MIME structure or an unknown charset
-        raise UnreadableText(f"not a readable e-mail ({type(exc).__name__}: {str(exc)[:120]})") from None
-    text = "\n\n".join(t for t in (subject.strip(), body.strip()) if t)
+        text = _message_text(message, attachments)
+    except Exception as exc:  # a damaged MIME structure
+        raise _library_error("e-mail", exc) from None
     meta = {"format": "email"}
     if attachments:
         meta["attachments"] = attachments
@@ -267,7 +330,12 @@ def read_email(data: bytes) -> tuple[str, dict]:
 
 
 # Zip archives that are Office documents, by a part only that format has.
-_OFFICE_PARTS = (("word/document.xml", ".docx"), ("ppt/presentation.xml", ".pptx"), ("xl/workbook.xml", ".xlsx"))
+_OFFICE_PARTS = (("word/document.xml", ".docx"), ("ppt/presentation.xml", ".pptx"), ("xl/workbook.xml", ".xlsx"),
+                 ("xl/workbook.bin", ".xlsb"))
+
+
+def read_xlsb(data: bytes) -> tuple[str, dict]:
+    raise UnreadableText("an Excel binary workbook (.xlsb) is not read: save it as .xlsx")
 
 
 def sniffed_suffix(data: bytes) -> str | None:
@@ -294,12 +362,27 @@ def reader_for(suffix: str, data: bytes = b""):
     """The reader for a file's suffix; a file whose suffix names no other format (plain text, or
     none) is looked at first, and a PDF or Office file is read as one."""
     suffix = suffix.lower()
-    if suffix not in _READERS and data:
-        suffix = sniffed_suffix(data) or suffix
-    return _READERS.get(suffix, read_text)
+    if suffix in _READERS:
+        return _READERS[suffix]
+    sniffed = sniffed_suffix(data) if data else None
+    return read_text if sniffed is None else _or_text(_READERS[sniffed])
+
+
+def _or_text(reader):
+    """``reader``, chosen by a file's first bytes, or the plain-text reader when it fails and
+    the bytes read as text (a note that begins "%PDF-" is a note)."""
+    def read(data: bytes) -> tuple[str, dict]:
+        try:
+            return reader(data)
+        except UnreadableText as exc:
+            try:
+                return read_text(data)
+            except UnreadableText:
+                raise exc from None
+    return read
 
 
 _READERS = {**dict.fromkeys(HTML_SUFFIXES, read_html), **dict.fromkeys(PDF_SUFFIXES, read_pdf),
             **dict.fromkeys(DOCX_SUFFIXES, read_docx), **dict.fromkeys(PPTX_SUFFIXES, read_pptx),
             **dict.fromkeys(XLSX_SUFFIXES, read_xlsx), **dict.fromkeys(EMAIL_SUFFIXES, read_email),
-            **dict.fromkeys(RTF_SUFFIXES, read_rtf)}
+            **dict.fromkeys(RTF_SUFFIXES, read_rtf), ".xlsb": read_xlsb}

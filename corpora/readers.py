@@ -28,7 +28,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 
 from .documents import Document
 from .formats import RECORD_SUFFIXES, read_text, reader_for
-from .text import MISSING_CELL, FieldError, UnreadableText, decode, record_text, text_fields
+from .text import MISSING_CELL, FieldError, UnreadableText, decode, record_text, text_fields, without_surrogates
 
 STDIN = "-"
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -290,8 +290,9 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
         return Document.failed(doc_id, path, f"conversion took longer than {seconds:g} s (--timeout): not read")
 
 
-class ConversionTimeout(Exception):
-    """A file's conversion ran past its time limit."""
+class ConversionTimeout(BaseException):
+    """A file's conversion ran past its time limit. Not an ``Exception``: a converter's own
+    ``except Exception`` (a reader's catch-all for damaged files) must not take it for one."""
 
 
 @contextmanager
@@ -317,6 +318,7 @@ def time_limit(seconds: float | None):
 
 
 def _checked(doc: Document, empty: bool = False) -> Document:
+    doc.text = without_surrogates(doc.text)
     if not doc.text.strip():
         reason = "empty document" if (empty or not doc.text) else "only whitespace"
         return Document.failed(doc.id, doc.source, reason, **doc.meta)
@@ -494,7 +496,7 @@ def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
     Lines are yielded as they arrive, so a never-ending stream is tagged as it flows.
     """
     if options.stdin_mode == "whole":
-        yield read_stream(stream)
+        yield read_stream(stream, timeout=options.timeout)
     elif options.stdin_mode == "jsonl":
         yield from jsonl_rows(bounded_lines(stream, options.max_bytes), STDIN, options)
     else:
@@ -502,9 +504,17 @@ def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
             if raw is None:
                 yield Document.failed(f"{STDIN}:{n}", STDIN, _too_long(options))
             elif raw.strip():
-                yield from_bytes(raw.rstrip(b"\r\n"), f"{STDIN}:{n}", STDIN)
+                # a line is text: never converted, so offsets index the line itself
+                yield from_bytes(raw.rstrip(b"\r\n"), f"{STDIN}:{n}", STDIN, reader=read_text)
 
 
-def read_stream(stream: BinaryIO, doc_id: str = STDIN) -> Document:
-    """The whole stream as one document."""
-    return from_bytes(stream.read(), doc_id, STDIN)
+def read_stream(stream: BinaryIO, doc_id: str = STDIN, timeout: float | None = None) -> Document:
+    """The whole stream as one document (a PDF or Office file piped in is converted, within
+    ``timeout`` seconds like a file)."""
+    data = stream.read()
+    reader = reader_for("", data)
+    try:
+        with time_limit(None if reader is read_text else timeout):
+            return from_bytes(data, doc_id, STDIN, reader=reader)
+    except ConversionTimeout:
+        return Document.failed(doc_id, STDIN, f"conversion took longer than {timeout:g} s (--timeout): not read")

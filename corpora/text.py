@@ -4,12 +4,25 @@ lines of JSON objects into dicts."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterable, Iterator
 
 _WESTERN = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
             "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman",
             "mac_latin2", "cp850", "cp437"}
 _CONTROL_BYTES = bytes(sorted(set(range(0, 9)) | {11} | set(range(14, 32)) | {127}))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with UTF-16 surrogate pairs made the one character they stand for and a lone
+    surrogate made U+FFFD. Converters pass them on (RTF writes an emoji as two ``\\u``
+    escapes, UTF-7 e-mail and JSON escapes do the same) and no tokenizer takes them."""
+    if not _SURROGATES.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 class UnreadableText(ValueError):

@@ -12,28 +12,37 @@ from __future__ import annotations
 
 import re
 
-_ROMAN = r"(?:XXI|XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_ROMAN = r"(?:XXI|XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)(?![A-Za-z])"
 _USML_NAME = r"(?:USML|(?:U\.\s?S\.|United States) Munitions List(?: \(USML\))?)"
+_CATEGORY = r"(?:[Cc]ategory|[Cc]at\.)"
+_SUBPARAGRAPHS = r"(?:\([a-z]\)(?:\([0-9]{1,2}\)(?:\([ivx]{1,4}\))?)?)?"
 
 _PATTERNS = (
-    # digit = category, letter = product group, three digits, then optional sub-paragraphs
-    # (".b", ".b.5", ".a.1.c"); also the 0Y521 series, and "x" for any group only in the 515
-    # and 600 series ("9x515", "3x611"): "1x105" and "1x128" are numbers and array sizes.
+    # digit = category, letter = product group, three digits, then optional sub-paragraphs, each
+    # a letter or a number (".b", ".b.5", ".a.1.c"); also the 0Y521 series, and "x" for any group
+    # only in the 515 and 600 series ("9x515", "3x611"): "1x105" and "1x128" are numbers and sizes.
     ("dual-use (ECCN)", re.compile(r"(?<![\w.\-/])(?:[0-9][A-E][0-9]{3}|0Y521|[0-9]x(?:515|6[0-9]{2}))"
-                                   r"(?:\.[a-z0-9]{1,3}){0,5}(?![\w\-/])")),
+                                   r"(?:\.(?:[a-z]|[0-9]{1,2})(?![\w]))*(?![\w\-/])")),
     ("EAR99", re.compile(r"(?<![\w\-])EAR ?99(?![\w\-])")),
-    ("Military List", re.compile(r"(?<![\w\-])ML ?(?:2[0-2]|1[0-9]|[1-9])(?:\.?[a-z](?:\.[0-9]{1,2})?)?(?![\w\-])")),
-    ("US Munitions List", re.compile(
-        _USML_NAME + r",?\s+(?:Category|Cat\.)\s+"
-        + _ROMAN + r"(?:\([a-z]\)(?:\([0-9]{1,2}\))?)?(?![\w(])")),
-    ("MTCR Annex", re.compile(r"MTCR\)?(?: Annex)?(?:\s+as)?\s+Category\s+(?:II|I)(?![\w])")),
+    ("Military List", re.compile(r"(?<![\w\-])ML(?:2[0-2]|1[0-9]|[1-9])(?:\.?[a-z](?:\.[0-9]{1,2})?)?(?![\w\-])")),
+    ("US Munitions List", re.compile(_USML_NAME + r",?\s+" + _CATEGORY + r"\s+" + _ROMAN + _SUBPARAGRAPHS)),
+    ("MTCR Annex", re.compile(r"MTCR\)?(?: Annex)?(?:\s+as)?\s+" + _CATEGORY + r"\s+(?:II|I)(?![\w])")),
+    ("MTCR Annex", re.compile(_CATEGORY + r"\s+(?:II|I)\s+(?:of|in|on)\s+the\s+(?:MTCR|Missile Technology Control "
+                              r"Regime)(?: \(MTCR\))?(?: Annex)?")),
 )
+# A number in scientific notation ("1E100", "2E308") has the form of a technology ECCN: one is
+# taken only with export control named within the 120 characters before it.
+_E_NUMBER = re.compile(r"[0-9]E[0-9]{3}")
+_CONTROL_CONTEXT = re.compile(r"ECCN|Export|export|EAR|CCL|Commerce Control|[Cc]ontrol")
+
 # "Category XI of the USML", "Categories I (firearms), II (guns), and III of the U.S. Munitions List",
-# "U.S. Munitions List Categories I, II, and III": one code per numeral, at the numeral.
-_NUMERALS = r"((?:" + _ROMAN + r"(?:\s*\([^()]{1,80}\))?(?:,\s*(?:and\s+)?|\s+and\s+)?)+)"
-_USML_LISTS = (re.compile(r"Categor(?:y|ies)\s+" + _NUMERALS + r"\s*of\s+the\s+" + _USML_NAME),
-               re.compile(_USML_NAME + r",?\s+Categories\s+" + _NUMERALS))
-_NUMERAL = re.compile(r"(?<![\w(])" + _ROMAN + r"(?![\w])")
+# "U.S. Munitions List Categories I, II, and III": one code per numeral, at the numeral. The
+# numerals are separated by commas or "and" (never nothing, so a run of letters has one reading).
+_NUMBER_ITEM = _ROMAN + r"(?:\s*\([^()]{1,80}\))?"
+_NUMERALS = r"(" + _NUMBER_ITEM + r"(?:(?:,\s*(?:and\s+)?|\s+and\s+)" + _NUMBER_ITEM + r")*)"
+_USML_LISTS = (re.compile(r"[Cc]ategor(?:y|ies)\s+" + _NUMERALS + r",?\s*of\s+the\s+" + _USML_NAME),
+               re.compile(_USML_NAME + r",?\s+[Cc]ategories\s+" + _NUMERALS))
+_NUMERAL = re.compile(r"(?<![\w(])" + _ROMAN)
 _PARENTHESES = re.compile(r"\([^()]*\)")
 
 
@@ -47,8 +56,11 @@ def find_codes(text: str, offset: int = 0) -> list[dict]:
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             code = " ".join(match.group(0).split())
-            if name == "MTCR Annex":  # "MTCR) Annex as Category I": one spelling per category
-                code = "MTCR Category " + code.rsplit(" ", 1)[1]
+            if (name == "dual-use (ECCN)" and _E_NUMBER.fullmatch(code)
+                    and not _CONTROL_CONTEXT.search(text, max(0, match.start() - 120), match.start())):
+                continue
+            if name == "MTCR Annex":  # "MTCR) Annex as Category I", "Category I of the MTCR Annex"
+                code = "MTCR Category " + re.search(r"\b(II|I)\b", code[code.lower().index("cat"):]).group(1)
             elif name == "US Munitions List":  # "U.S. Munitions List (USML) Cat. XI(c)"
                 code = "USML Category " + code.rsplit(" ", 1)[1]
             found.append({"code": code, "list": name,

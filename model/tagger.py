@@ -104,11 +104,16 @@ class Tagger:
             pending.append(record)
             if k < n - 1:
                 return None
-            merged = self._merge(pending)
+            merged = self._merge(pending, document)
             pending.clear()
             return merged
 
-        for record in pipe_in_zones(self.nlp, pairs(), batch_size=batch_size, consume=consume):
+        def failed(exc, context):
+            document, k, n, offset = context
+            message = f"could not be processed ({type(exc).__name__}: {str(exc)[:200]})"
+            return consume(None, (document.failed_with(message), k, n, offset))
+
+        for record in pipe_in_zones(self.nlp, pairs(), batch_size=batch_size, consume=consume, on_error=failed):
             if record is not None:
                 yield record
 
@@ -133,11 +138,13 @@ class Tagger:
             drivers = ext.dualuse_drivers
         if offset:
             _shift(mentions, evidence, offset)
+        # A long document's codes are found once in its whole text (_merge): a code may straddle parts.
+        codes = find_codes(document.text) if len(document.text) <= PART_CHARS else []
         pages = document.meta.get("pages")
         if pages:
-            _add_pages(mentions, evidence, pages)
+            _add_pages(mentions + codes, evidence, pages)
         record["mentions"] = mentions
-        record["codes"] = find_codes(doc.text, offset)
+        record["codes"] = codes
         if self.classifier is not None:
             record["evidence"] = evidence
             record["drivers"] = drivers
@@ -147,7 +154,10 @@ class Tagger:
         record["error"] = None
         return record
 
-    def _merge(self, parts: list[dict]) -> dict:
+    def _merge(self, parts: list[dict], document: Document) -> dict:
+        failed = [r for r in parts if r.get("error")]
+        if failed:  # a part the pipeline could not process: the document failed
+            return {**failed[0], "meta": {**failed[0].get("meta", {}), "parts": len(parts)}}
         first = parts[0]
         merged = {"id": first["id"], "source": first["source"]}
         if self.classifier is not None:
@@ -158,7 +168,9 @@ class Tagger:
             evidence = sorted((e for r in parts for e in r["evidence"]),
                               key=lambda e: -e["military_prob"] if toward_military else e["military_prob"])
         merged["mentions"] = [m for r in parts for m in r["mentions"]]
-        merged["codes"] = [c for r in parts for c in r["codes"]]
+        merged["codes"] = find_codes(document.text)
+        if document.meta.get("pages"):
+            _add_pages(merged["codes"], None, document.meta["pages"])
         if self.classifier is not None:
             merged["evidence"] = evidence[: self.classifier.max_evidence]
             merged["drivers"] = top["drivers"]
@@ -179,7 +191,8 @@ def _shift(mentions: list[dict], evidence: list[dict] | None, offset: int) -> No
 
 
 def _add_pages(mentions: list[dict], evidence: list[dict] | None, pages: list) -> None:
-    """Page number (1-based) of each mention and evidence sentence, from the pages' offsets."""
+    """Page number (1-based) of each mention (or code) and evidence sentence, from the pages'
+    offsets."""
     starts = [p[0] for p in pages]
     for item in list(mentions) + list(evidence or []):
         item["page"] = max(1, bisect.bisect_right(starts, item["start"]))

@@ -822,3 +822,87 @@ def test_a_conversion_that_never_ends_gets_an_error_record_and_the_run_goes_on(t
         recs = list(tag_inputs([str(d)], jobs=jobs, options=ReadOptions(timeout=0.3)))
         assert [os.path.basename(r["id"]) for r in recs] == ["a.txt", "b.html", "c.txt"], jobs
         assert "took longer than 0.3 s" in recs[1]["error"] and recs[0]["flag"] and recs[2]["flag"]
+
+
+def test_a_document_the_pipeline_raises_on_gets_an_error_record_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """One bad document must not end a run over an archive: its batch is run again one document
+    at a time and only that one gets an error record."""
+    from dualuse.model import load
+
+    tagger = load()
+    ruler = tagger.nlp.get_pipe("dualuse_tech")
+    real_call = type(ruler).__call__
+
+    def fragile(self, doc):
+        if "POISON" in doc.text:
+            raise RuntimeError("a component failed")
+        return real_call(self, doc)
+
+    monkeypatch.setattr(type(ruler), "__call__", fragile)
+    texts = [("a", MIL), ("b", "POISON " + CIV), ("c", CIV), ("d", "x" * 5 + "POISON" + MIL * 2000)]
+    records = list(tagger.tag(texts, batch_size=4))
+    assert [r["id"] for r in records] == ["a", "b", "c", "d"]
+    assert records[0]["flag"] and records[2]["flag"] and records[0]["error"] is None
+    assert records[1]["error"] == "could not be processed (RuntimeError: a component failed)"
+    assert records[3]["error"].startswith("could not be processed") and records[3]["meta"]["parts"] > 1
+
+
+def test_a_long_run_without_spaces_is_tagged_with_true_offsets_not_left_to_stall_the_tokenizer(tmp_path):
+    """spaCy's tokenizer takes time quadratic in a run of punctuation (100,000 commas: hours)."""
+    from dualuse.model.zones import safe_doc
+
+    text = "A lead line. " + "," * 50_000 + " then synthetic aperture radar, " + "=" * 3000 + "\nend"
+    f = tmp_path / "commas.txt"
+    f.write_text(text)
+    (rec,) = records(runner.invoke(app, ["tag", str(f), "-f", "jsonl"]).stdout)
+    (m,) = rec["mentions"]
+    assert text[m["start"]:m["end"]] == m["text"] == "synthetic aperture radar"
+    import spacy
+
+    nlp = spacy.blank("en")
+    assert safe_doc(nlp, "short text") == "short text"
+    assert safe_doc(nlp, text).text == text
+
+
+def test_a_conversion_past_the_timeout_says_so_whatever_the_reader_catches(tmp_path, monkeypatch):
+    from dualuse.corpora.readers import ReadOptions, read_file
+    import striprtf.striprtf
+
+    def stuck(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(striprtf.striprtf, "rtf_to_text", stuck)
+    (tmp_path / "slow.rtf").write_bytes(rb"{\rtf1 text\par}")
+    doc = read_file(str(tmp_path / "slow.rtf"), "slow", ReadOptions(timeout=0.3))
+    assert doc.error == "conversion took longer than 0.3 s (--timeout): not read"
+
+
+def test_codes_are_found_across_part_boundaries_and_carry_their_slide(tmp_path):
+    from dualuse.model import load
+
+    tagger = load()
+    filler = "Routine text about fisheries management and quotas. " * 20 + "\n"
+    head = filler * 96  # just under 100,000 characters: the code straddles the first cut
+    text = head + "x" * (99_990 - len(head)) + " U.S. Munitions List\nCategory XI(c) and EAR 99.\n" + filler * 5
+    (rec,) = tagger.tag([("long", text)])
+    assert rec["meta"]["parts"] > 1
+    assert [c["code"] for c in rec["codes"]] == ["USML Category XI(c)", "EAR 99"]
+    assert all(text[c["start"]:c["end"]].split() == c["code"].split() or c["list"] == "US Munitions List"
+               for c in rec["codes"])
+    from pptx import Presentation
+
+    deck = Presentation()
+    for body in ("Agenda", "Filters under ECCN 3A001.b.5 for the radar."):
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.placeholders[1].text = body
+    deck.save(tmp_path / "deck.pptx")
+    (rec,) = records(runner.invoke(app, ["tag", str(tmp_path / "deck.pptx"), "-f", "jsonl"]).stdout)
+    assert [(c["code"], c["page"]) for c in rec["codes"]] == [("3A001.b.5", 2)]
+
+
+def test_resuming_a_csv_written_with_other_columns_is_refused(corpus, tmp_path):
+    (tmp_path / "old.csv.partial").write_text("id,source,military_prob\na,a,0.1\n")
+    result = runner.invoke(app, ["tag", str(corpus), "-o", str(tmp_path / "old.csv"), "--resume"])
+    assert result.exit_code == 2 and "other CSV columns" in result.stderr
+    assert (tmp_path / "old.csv.partial").read_text() == "id,source,military_prob\na,a,0.1\n"  # untouched

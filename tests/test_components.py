@@ -237,6 +237,14 @@ def test_control_list_codes_cited_in_a_document_are_found_with_their_list():
                                           "USML Category V"]
     assert [plural[c["start"]:c["end"]] for c in found[:4]] == ["I", "II", "III", "XII"]
     assert [c["code"] for c in find_codes("USML Category XI of the USML")] == ["USML Category XI"]
+    # forms a reviewer found: deeper sub-paragraphs, the MTCR named after, lower case, and
+    # scientific notation or course names that look like codes
+    found = find_codes("USML Category XI(a)(3)(i); Category I of the MTCR Annex; USML category XII; "
+                       "a googol is 1E100; ML 1 and ML 2 are courses; see 3A001.pdf; ECCN 1E001.")
+    assert [c["code"] for c in found] == ["USML Category XI(a)(3)(i)", "MTCR Category I", "USML Category XII",
+                                          "3A001", "1E001"]
+    # a run of numeral letters has one reading (it once took exponential time)
+    assert find_codes("Category " + "X" * 60) == [] and find_codes("Categories " + "I" * 80 + " of the USML") == []
 
 
 def test_the_broken_hyphen_flag_has_its_own_bit_and_marks_only_words_ending_with_a_hyphen():

@@ -3,9 +3,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 
 
-from dualuse.corpora.readers import iter_documents, read_stream
+from dualuse.corpora.readers import ReadOptions, iter_documents, iter_stdin, read_stream
 
 
 def by_id(docs):
@@ -315,3 +316,68 @@ def test_rtf_is_read_without_its_control_words_also_when_saved_as_doc(tmp_path):
     for name in ("memo.rtf", "saved-by-word.doc"):
         assert docs[name].text == "Hypersonic glide vehicle tests\nCafé menu" and docs[name].meta == {"format": "rtf"}
     assert "OpenDocument file" in docs["minutes.odt"].error  # not "a zip archive: unpack it"
+
+
+def test_surrogate_escapes_from_converters_and_json_become_real_characters(tmp_path):
+    (tmp_path / "emoji.rtf").write_bytes(rb"{\rtf1 3A001 radar \u-10179?\u-8704? done\par}")
+    (tmp_path / "rows.jsonl").write_text('{"id": "j", "text": "GaN \\ud83d\\ude00 and a lone \\udc00 one"}\n')
+    docs = {d.id.rsplit("/", 1)[-1]: d for d in iter_documents([str(tmp_path)])}
+    assert docs["emoji.rtf"].text == "3A001 radar \U0001F600 done"
+    assert docs["j"].text == "GaN \U0001F600 and a lone \ufffd one"
+
+
+def test_misnamed_and_protected_office_files_get_errors_that_say_what_they_are(tmp_path):
+    import zipfile
+
+    (tmp_path / "protected.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with zipfile.ZipFile(tmp_path / "book.xlsb", "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00\x01")
+    (tmp_path / "scan.rtf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 600)
+    (tmp_path / "noise.eml").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "note.txt").write_text("%PDF-1.4 is the header our parser expects; the radar notes follow.")
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+    assert "password-protected Office file" in docs["protected.xlsx"].error
+    assert docs["book.xlsb"].error == "an Excel binary workbook (.xlsb) is not read: save it as .xlsx"
+    assert "PNG image" in docs["scan.rtf"].error
+    assert docs["noise.eml"].error == "binary content, not an e-mail message"
+    assert docs["note.txt"].error is None and docs["note.txt"].text.startswith("%PDF-1.4 is the header")
+
+
+def test_email_with_an_unknown_charset_a_forwarded_message_or_no_boundary_keeps_its_text(tmp_path):
+    (tmp_path / "odd.eml").write_bytes(b"Subject: Quote\r\nContent-Type: text/plain; charset=unknown-8bit\r\n\r\n"
+                                       b"Gallium nitride amplifiers, caf\xe9 price.\r\n")
+    (tmp_path / "fwd.eml").write_bytes(
+        b"Subject: Fwd: order\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        b"--XX\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n"
+        b"--XX\r\nContent-Type: message/rfc822\r\n\r\nSubject: order\r\nContent-Type: text/plain\r\n\r\n"
+        b"Ten hot isostatic presses under ECCN 2B004.\r\n--XX--\r\n")
+    (tmp_path / "nob.eml").write_bytes(b"Subject: Memo\r\nContent-Type: multipart/mixed\r\n\r\n"
+                                       b"Lithium-ion cells for the drones.\r\n")
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+    assert docs["odd.eml"].text == "Quote\n\nGallium nitride amplifiers, café price."
+    assert docs["fwd.eml"].text == "Fwd: order\n\nSee below.\n\norder\n\nTen hot isostatic presses under ECCN 2B004."
+    assert "attachments" not in docs["fwd.eml"].meta
+    assert "Lithium-ion cells" in docs["nob.eml"].text
+
+
+def test_a_sheet_that_states_a_huge_size_is_read_by_its_cells(tmp_path):
+    import zipfile
+
+    _workbook(tmp_path / "parts.xlsx")
+    stated = tmp_path / "stated.xlsx"
+    with zipfile.ZipFile(tmp_path / "parts.xlsx") as src, zipfile.ZipFile(stated, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD20000"/>', data)
+                assert b"XFD20000" in data
+            dst.writestr(item, data)
+    (doc,) = iter_documents([str(stated)])
+    first = doc.text[slice(*doc.meta["pages"][0])]
+    assert first.splitlines() == ["Parts", "part\tdescription", "A1\tgallium nitride transistors"]
+
+
+def test_stdin_lines_are_text_even_when_they_look_like_a_document_format():
+    line = rb"{\rtf1 not converted} ML10.a here"
+    (doc,) = iter_stdin(io.BytesIO(line + b"\n"), ReadOptions(stdin_mode="lines"))
+    assert doc.text == line.decode() and doc.meta == {}
