@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .text import MISSING_CELL, FieldError, record_text, text_fields
+from .text import MISSING_CELL, FieldError, record_text, text_fields, without_surrogates
 
 LABELS = ("civilian", "military")
 
@@ -185,7 +185,7 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
         if len(fields) == 1 and not isinstance(row[fields[0]], str):
             raise CorpusError(f"{where}: empty text")
         try:
-            text = record_text(row, fields)
+            text = without_surrogates(record_text(row, fields))  # JSON "\\ud83d" escapes: no tokenizer takes them
         except FieldError as exc:
             raise CorpusError(f"{where}: {exc}") from None
         if not text.strip():

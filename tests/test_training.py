@@ -368,3 +368,13 @@ def test_label_folders_keep_their_ids_whatever_the_field_names(tmp_path):
     docs = list(read_labelled(tmp_path / "lf", text_field="body", id_field="text"))
     assert sorted(d.label for d in docs) == ["civilian", "military"]
     assert all(d.id.endswith(".txt") and d.text.endswith("radar text.") for d in docs)
+
+
+def test_a_training_corpus_with_json_surrogate_escapes_is_read_as_real_characters(tmp_path):
+    from dualuse.corpora.labelled import read_corpora
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "Armed drones \\ud83d\\ude00 and a lone \\udc00.", "label": "military"}\n'
+                      '{"id": "b", "text": "Crop drones.", "label": "civilian"}\n')
+    doc, _ = read_corpora([corpus])
+    assert doc.text == "Armed drones \U0001F600 and a lone \ufffd."
