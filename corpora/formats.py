@@ -227,6 +227,24 @@ def read_pptx(data: bytes) -> tuple[str, dict]:
     return text, {"format": "pptx", "pages": ranges}
 
 
+def _sheet_texts(book) -> tuple[list[str], int]:
+    """Each sheet's name and rows as text, and how many cells hold a value."""
+    sheets, filled = [], 0
+    try:
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # the size a sheet states can be far larger than its cells
+            rows = [sheet.title]
+            for row in sheet.iter_rows(values_only=True):
+                cells = ["" if v is None else str(v) for v in row]
+                if any(c.strip() for c in cells):
+                    filled += sum(bool(c.strip()) for c in cells)
+                    rows.append("\t".join(cells).rstrip("\t"))
+            sheets.append("\n".join(rows))
+    finally:
+        book.close()
+    return sheets, filled
+
+
 def read_xlsx(data: bytes) -> tuple[str, dict]:
     """Each worksheet's cell values, a row per line (cells joined by tabs, empty rows left out),
     under a line with the sheet's name; ``meta["pages"]`` holds each sheet's character range,
@@ -237,19 +255,13 @@ def read_xlsx(data: bytes) -> tuple[str, dict]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheets = []
-            for sheet in book.worksheets:
-                sheet.reset_dimensions()  # the size a sheet states can be far larger than its cells
-                rows = [sheet.title]
-                for row in sheet.iter_rows(values_only=True):
-                    cells = ["" if v is None else str(v) for v in row]
-                    if any(c.strip() for c in cells):
-                        rows.append("\t".join(cells).rstrip("\t"))
-                sheets.append("\n".join(rows))
-        finally:
-            book.close()
+        sheets, cells = _sheet_texts(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
+        # A workbook written by a script has formulas but no saved values: say so, not "empty".
+        if not cells and _sheet_texts(load_workbook(io.BytesIO(data), read_only=True))[1]:
+            raise UnreadableText("the workbook's cells are formulas without saved values: open and save it in "
+                                 "a spreadsheet program to store them")
+    except UnreadableText:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise _library_error(".xlsx", exc) from None
     text, ranges = _joined(sheets)

@@ -381,3 +381,14 @@ def test_stdin_lines_are_text_even_when_they_look_like_a_document_format():
     line = rb"{\rtf1 not converted} ML10.a here"
     (doc,) = iter_stdin(io.BytesIO(line + b"\n"), ReadOptions(stdin_mode="lines"))
     assert doc.text == line.decode() and doc.meta == {}
+
+
+def test_a_workbook_of_formulas_without_saved_values_says_so(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "=1+1"
+    book.active["B1"] = '=CONCAT("gallium ", "nitride")'
+    book.save(tmp_path / "script.xlsx")  # openpyxl stores formulas, never their values
+    (doc,) = iter_documents([str(tmp_path)])
+    assert doc.error.startswith("the workbook's cells are formulas without saved values")
