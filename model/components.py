@@ -427,8 +427,9 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
     ("International Technology Roadmap for Semiconductors (ITRS)" is not a semiconductor), and
     with at least the acronym's last letter inside the term. It may also start inside the term
     ("infrared focal plane array (FPA)"): the acronym then stands for what that shorter phrase
-    names alone (``entry_of``), or for nothing ("radiation-hardened integrated circuit (IC)" does
-    not make every IC radiation-hardened).
+    names alone (``entry_of``), or, when it names nothing alone, for what a longer long form
+    gives, or for nothing ("radiation-hardened integrated circuit (IC)" does not make every IC
+    radiation-hardened).
     """
     open_at = span.end
     if open_at >= len(doc) or doc[open_at].text != "(":
@@ -453,7 +454,10 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
         if start <= span.start:
             return inner.start, inner.end, span.label, span.id
         found = entry_of(long_form)
-        return (inner.start, inner.end, *found) if found else None
+        if found:
+            return inner.start, inner.end, *found
+        # a phrase inside the term that names nothing alone: a longer one may still abbreviate
+        # ("spectroscopy" spells S-E-R-S, but "surface-enhanced Raman spectroscopy (SERS)" is the term)
     return None
 
 
@@ -535,8 +539,10 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> l
             candidates = np.flatnonzero(orths == np.array(first, dtype=orths.dtype)).tolist()
             starts = [i for i in candidates if i + n <= len(doc) and doc[i:i + n].text in forms]
         added.extend(Span(doc, i, i + n, label=label, span_id=span_id) for i in starts)
+    # A span within an acronym's use is another reading of those letters: it gives way. A longer
+    # span that holds the acronym ("MEMS gyroscopes") is a more specific mention: the longest wins.
     covered = {t for s in added for t in range(s.start, s.end)}
-    kept = [s for s in spans if not covered.intersection(range(s.start, s.end))]
+    kept = [s for s in spans if not covered.issuperset(range(s.start, s.end))]
     return filter_spans(kept + added)
 
 

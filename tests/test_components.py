@@ -284,3 +284,23 @@ def test_sixth_batch_kinds_resolve_to_their_entries(default_nlp):
                      ("polymer matrix composites", "polymer_matrix_composite"),
                      ("optical parametric oscillator", "nonlinear_frequency_conversion"),
                      ("dexterous manipulator", "industrial_robot"), ("magnetized target fusion", "fusion_reactor")]
+
+
+def test_seventh_batch_kinds_resolve_to_their_entries(default_nlp):
+    found = [(t, i) for t, _, i in tech(default_nlp, "An InGaAs photodiode, a low-noise amplifier (LNA) and a "
+                                                       "phase shifter; surface-enhanced Raman spectroscopy (SERS) "
+                                                       "finds traces; uninhabited aerial vehicles; uncooled "
+                                                       "photodetectors; a shape memory alloy.")]
+    assert found == [("InGaAs photodiode", "indium_arsenide_gallium"), ("low-noise amplifier", "microwave_low_noise_amplifier"),
+                     ("LNA", "microwave_low_noise_amplifier"), ("phase shifter", "microwave_phase_shifter"),
+                     ("surface-enhanced Raman spectroscopy", "surface_enhanced_raman"), ("SERS", "surface_enhanced_raman"),
+                     ("uninhabited aerial vehicles", "unmanned_aerial_vehicle"),
+                     ("uncooled photodetectors", "microbolometer"), ("shape memory alloy", "shape_memory_alloy")]
+
+
+def test_a_defined_acronym_gives_way_to_a_longer_mention_that_holds_it(default_nlp):
+    text = ("We build micro-electro-mechanical systems (MEMS). Our MEMS gyroscopes and GPS receivers "
+            "(the Global Positioning System (GPS) kind) fly.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert ("MEMS gyroscopes", "mems_gyroscope") in found and ("GPS receivers", "gnss_receiver") in found
+    assert ("MEMS", "mems_device") in found  # the acronym itself, where it stands alone
