@@ -392,3 +392,10 @@ def test_a_workbook_of_formulas_without_saved_values_says_so(tmp_path):
     book.save(tmp_path / "script.xlsx")  # openpyxl stores formulas, never their values
     (doc,) = iter_documents([str(tmp_path)])
     assert doc.error.startswith("the workbook's cells are formulas without saved values")
+
+
+def test_a_document_file_piped_whole_into_stdin_is_converted(tmp_path):
+    _deck(tmp_path / "deck.pptx")
+    doc = read_stream(io.BytesIO((tmp_path / "deck.pptx").read_bytes()), timeout=30)
+    assert doc.error is None and doc.meta["format"] == "pptx" and "infrared focal plane arrays" in doc.text
+    assert read_stream(io.BytesIO(b"%PDF-1.4 is how the header starts, said the note.")).text.startswith("%PDF-1.4")
