@@ -274,7 +274,7 @@ def test_well_known_military_designations_are_mentions_and_lookalikes_are_not(de
     assert tech(default_nlp, "MBB-BK117 B-2 helicopters; an F-1 visa; Bradley Moore; Stryker Corporation.") == []
 
 
-# Kinds of mention the sixth and seventh blind batches of real text found missing, one text each.
+# Kinds of mention the sixth, seventh and eighth blind batches of real text found missing, one text each.
 BATCH_KINDS = [
     ("BMDS sensors cue the SM3 kill vehicle's divert thrusters; a Marx generator feeds the pulsed power unit; "
      "polymer matrix composites; an optical parametric oscillator; a dexterous manipulator; magnetized target fusion.",
@@ -290,6 +290,14 @@ BATCH_KINDS = [
       ("surface-enhanced Raman spectroscopy", "surface_enhanced_raman"), ("SERS", "surface_enhanced_raman"),
       ("uninhabited aerial vehicles", "unmanned_aerial_vehicle"), ("uncooled photodetectors", "microbolometer"),
       ("shape memory alloy", "shape_memory_alloy")]),
+    ("Carbon nanotubes (CNTs) for superconductor chips; ALON and spinel domes; the Small Diameter Bomb; the Soldier "
+     "Radio Waveform; Compton imaging tomography; RF photonics; biological threat agents and an expert system.",
+     [("Carbon nanotubes", "carbon_nanotube"), ("CNTs", "carbon_nanotube"),
+      ("superconductor chips", "superconducting_electronics"), ("ALON", "transparent_ceramic"),
+      ("spinel domes", "transparent_ceramic"), ("Small Diameter Bomb", "precision_guided_munition"),
+      ("Soldier Radio Waveform", "tactical_radio"), ("Compton imaging tomography", "compton_imaging"),
+      ("RF photonics", "microwave_photonics"), ("biological threat agents", "biological_weapon"),
+      ("expert system", "expert_system")]),
 ]
 
 
