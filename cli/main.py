@@ -170,7 +170,8 @@ def terms(
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
     for row in rows:
-        typer.echo(f"{row['name']}\t{row['family']}\t{row['category'] or '-'}\t{', '.join(row['patterns'])}")
+        near = [f"{p} (near {', '.join(row['context'])})" for p in row.get("context_patterns", [])]
+        typer.echo(f"{row['name']}\t{row['family']}\t{row['category'] or '-'}\t{', '.join(row['patterns'] + near)}")
     typer.echo(f"{len(rows)} terms", err=True)
 
 

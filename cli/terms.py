@@ -14,9 +14,12 @@ def find_terms(query: Optional[str] = None, *, family: Optional[str] = None, tax
     for e in taxonomy.entries:
         if family and e.label != family:
             continue
-        haystack = [e.id, e.name, e.label, e.category or "", *e.patterns]
+        haystack = [e.id, e.name, e.label, e.category or "", *e.patterns, *e.context_patterns]
         if needle and not any(needle in h.lower() for h in haystack):
             continue
-        rows.append({"id": e.id, "name": e.name, "family": e.label, "category": e.category,
-                     "patterns": list(e.patterns), "source": e.source})
+        row = {"id": e.id, "name": e.name, "family": e.label, "category": e.category,
+               "patterns": list(e.patterns), "source": e.source}
+        if e.context_patterns:  # shown as "SRM (near rocket, propellant, ...)"
+            row["context_patterns"], row["context"] = list(e.context_patterns), list(e.context)
+        rows.append(row)
     return rows

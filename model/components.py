@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Optional
 
 import numpy as np
 import srsly
-from spacy.attrs import FLAG19, IS_PUNCT, ORTH, SENT_START
+from spacy.attrs import FLAG19, IS_PUNCT, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -29,6 +29,12 @@ CUES_KEY = "dualuse_cues"
 _DATA_FILE = "terms.jsonl"
 _FORMS_FILE = "forms.json"
 _EXCLUDE = "dualuse_not_a_mention"
+CONTEXT_WINDOW = 150  # tokens either side of a context pattern in which a context word must be
+
+
+def context_key(entry_id: str) -> str:
+    """The matcher key of an entry's context patterns."""
+    return entry_id + "|context"
 
 
 def _sha256(text: str) -> str:
@@ -137,6 +143,7 @@ class TermRuler:
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._label_of: dict[int, int] = {}
+        self._context_of: dict[int, tuple] = {}  # context-pattern key -> (entry id, context word hashes)
         self._has_exclusions = False
         self._exclude_key = 0
         self.forms: dict = {}
@@ -168,13 +175,19 @@ class TermRuler:
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
         strings = vocab.strings
+        self._context_of = {}
         for entry in terms.entries:
-            exact, lower = self.forms.get(entry.id, ([], []))
-            if exact:
-                self._exact.add(entry.id, [_exact_pattern(words) for words in exact if words])
-            if lower:
-                self._lower.add(entry.id, [_lower_pattern(words) for words in lower if words])
-            self._label_of[strings.add(entry.id)] = strings.add(entry.label)
+            keys = [entry.id] + ([context_key(entry.id)] if entry.context_patterns else [])
+            for key in keys:
+                exact, lower = self.forms.get(key, ([], []))
+                if exact:
+                    self._exact.add(key, [_exact_pattern(words) for words in exact if words])
+                if lower:
+                    self._lower.add(key, [_lower_pattern(words) for words in lower if words])
+                self._label_of[strings.add(key)] = strings.add(entry.label)
+            if entry.context_patterns:
+                self._context_of[strings[context_key(entry.id)]] = (
+                    strings.add(entry.id), np.array([get_string_id(w) for w in entry.context], dtype=np.uint64))
         # Phrases in which a pattern names something else ("frigate tuna"): they win as the
         # longer match and are then dropped.
         self._exclude_key = strings.add(_EXCLUDE)
@@ -206,6 +219,8 @@ class TermRuler:
         )
         if self._has_exclusions:
             spans = [s for s in spans if s.id != self._exclude_key]
+        if self._context_of and spans:
+            spans = _in_context(doc, spans, self._context_of)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
         doc.spans[self.spans_key] = spans
@@ -276,19 +291,23 @@ def _saved_forms(path: Path, terms_text: str) -> Optional[dict]:
 
 
 def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
-    """Entry id -> (exact-case forms, lower-case forms), each form a list of token texts; the
-    exclusion phrases of all entries under ``_EXCLUDE``."""
+    """Entry id -> (exact-case forms, lower-case forms), each form a list of token texts; the same
+    for an entry's context patterns under ``context_key(entry id)``; the exclusion phrases of all
+    entries under ``_EXCLUDE``."""
     forms: dict = {}
     exclusions: set[str] = set()
     for entry in terms.entries:
-        exact, lower = set(), set()
-        for pattern in entry.patterns:
-            if is_case_sensitive(pattern):
-                exact.update(surface_forms(pattern))
-            else:
-                lower.update(form.lower() for form in surface_forms(pattern))
-        forms[entry.id] = ([[t.text for t in tokenizer(f)] for f in sorted(exact)],
-                           [[t.text for t in tokenizer(f)] for f in sorted(lower)])
+        for key, patterns in ((entry.id, entry.patterns), (context_key(entry.id), entry.context_patterns)):
+            if not patterns:
+                continue
+            exact, lower = set(), set()
+            for pattern in patterns:
+                if is_case_sensitive(pattern):
+                    exact.update(surface_forms(pattern))
+                else:
+                    lower.update(form.lower() for form in surface_forms(pattern))
+            forms[key] = ([[t.text for t in tokenizer(f)] for f in sorted(exact)],
+                          [[t.text for t in tokenizer(f)] for f in sorted(lower)])
         exclusions.update(form.lower() for phrase in entry.exclude for form in surface_forms(phrase))
     forms[_EXCLUDE] = ([], [[t.text for t in tokenizer(f)] for f in sorted(exclusions)])
     return forms
@@ -410,6 +429,24 @@ def _windows(broken: list, n: int) -> list:
         else:
             ranges.append((start, end))
     return ranges
+
+
+def _in_context(doc: Doc, spans: list[Span], context_of: dict) -> list[Span]:
+    """Spans of context patterns kept, as their entry's, only where one of the entry's context
+    words is within ``CONTEXT_WINDOW`` tokens; every other span as it is."""
+    if not any(s.id in context_of for s in spans):
+        return spans
+    lowers = doc.to_array(LOWER)
+    kept = []
+    for span in spans:
+        if span.id not in context_of:
+            kept.append(span)
+            continue
+        entry_id, words = context_of[span.id]
+        window = lowers[max(0, span.start - CONTEXT_WINDOW):span.end + CONTEXT_WINDOW]
+        if np.isin(window, words).any():
+            kept.append(Span(doc, span.start, span.end, label=span.label, span_id=entry_id))
+    return kept
 
 
 _MAX_ACRONYM_TOKENS = 5

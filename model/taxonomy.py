@@ -3,7 +3,9 @@
 A taxonomy file is JSONL. The first line is a header (``{"taxonomy": ..., "version": ...}``);
 every other line is one technology (``id``, ``name``, ``family``, ``category``, ``patterns``,
 ``source`` and optionally ``exclude``: phrases in which a pattern names something else, such as
-"frigate tuna"). Cue lists use the same format with ``label`` in place of ``family``.
+"frigate tuna"; and ``context_patterns`` with ``context``: patterns too ambiguous alone, such as
+the acronym "SRM", that count only where one of the ``context`` words is near, "rocket" or
+"propellant"). Cue lists use the same format with ``label`` in place of ``family``.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class Entry:
     category: str | None = None
     source: str | None = None
     exclude: tuple[str, ...] = ()  # phrases in which a pattern names something else
+    context_patterns: tuple[str, ...] = ()  # patterns that count only near a context word
+    context: tuple[str, ...] = ()  # those words (single words, any case)
 
 
 @dataclass
@@ -76,6 +80,9 @@ class Taxonomy:
             row["patterns"] = list(e.patterns)
             if e.exclude:
                 row["exclude"] = list(e.exclude)
+            if e.context_patterns:
+                row["context_patterns"] = list(e.context_patterns)
+                row["context"] = list(e.context)
             if e.source is not None:
                 row["source"] = e.source
             lines.append(json.dumps(row, ensure_ascii=False))
@@ -119,7 +126,14 @@ def parse_lines(lines: Iterable[str], *, label_field: str, origin: str = "<taxon
         patterns = row["patterns"]
         if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
             raise TaxonomyError(f"{where}: 'patterns' must be a list of non-empty strings")
-        for p in patterns:
+        context_patterns, context = row.get("context_patterns", []), row.get("context", [])
+        if not isinstance(context_patterns, list) or not all(isinstance(p, str) and p.strip()
+                                                             for p in context_patterns):
+            raise TaxonomyError(f"{where}: 'context_patterns' must be a list of non-empty strings")
+        if context_patterns and (not isinstance(context, list) or not context or
+                                 not all(isinstance(w, str) and w.strip() and " " not in w.strip() for w in context)):
+            raise TaxonomyError(f"{where}: 'context_patterns' need 'context', a list of single words")
+        for p in patterns + context_patterns:
             key = pattern_key(p)
             if key in seen_patterns and seen_patterns[key] != row["id"]:
                 raise TaxonomyError(f"{where}: pattern {p!r} already belongs to {seen_patterns[key]!r}")
@@ -131,7 +145,9 @@ def parse_lines(lines: Iterable[str], *, label_field: str, origin: str = "<taxon
         entries.append(Entry(id=row["id"], name=row["name"], label=row[label_field],
                              patterns=tuple(dict.fromkeys(p.strip() for p in patterns)),
                              category=category, source=row.get("source"),
-                             exclude=tuple(p.strip() for p in exclude)))
+                             exclude=tuple(p.strip() for p in exclude),
+                             context_patterns=tuple(dict.fromkeys(p.strip() for p in context_patterns)),
+                             context=tuple(w.strip().lower() for w in context) if context_patterns else ()))
     if header is None:
         raise TaxonomyError(f"{origin}: no header line with a 'version'")
     if not entries:

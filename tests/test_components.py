@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 import spacy
 
@@ -312,3 +314,33 @@ def test_a_defined_acronym_gives_way_to_a_longer_mention_that_holds_it(default_n
     found = [(t, i) for t, _, i in tech(default_nlp, text)]
     assert ("MEMS gyroscopes", "mems_gyroscope") in found and ("GPS receivers", "gnss_receiver") in found
     assert ("MEMS", "mems_device") in found  # the acronym itself, where it stands alone
+
+
+def test_context_patterns_count_only_near_a_context_word(tmp_path):
+    """An acronym too ambiguous alone ("SRM": solid rocket motor, supplier relationship
+    management, sensor resource management) is a mention only with a context word nearby; the
+    patterns and words travel with a bundle's pipeline."""
+    from dualuse.model.components import CONTEXT_WINDOW
+    from dualuse.model.pipeline import build_pipeline
+    from dualuse.model.taxonomy import TaxonomyError, parse_lines
+
+    rows = [{"taxonomy": "t", "version": "1"},
+            {"id": "srm", "name": "solid rocket motor", "family": "aerospace_propulsion", "category": "9A007",
+             "patterns": ["solid rocket motor"], "context_patterns": ["SRM"], "context": ["Propellant", "nozzle"]}]
+    terms = parse_lines([json.dumps(r) for r in rows], label_field="family")
+    nlp = build_pipeline(terms)
+
+    def found(pipeline, text):
+        doc = pipeline(text)
+        return [(s.text, s.id_) for s in doc.spans[TECH_KEY]]
+
+    # one sentence apart: both near "nozzle"
+    assert found(nlp, "The SRM nozzle was cast. An SRM suite for buyers.") == [("SRM", "srm"), ("SRM", "srm")]
+    assert found(nlp, "The SRM suite for buyers. " + "Filler words here. " * CONTEXT_WINDOW + "A propellant.") == []
+    assert found(nlp, "Propellant grain in each SRM.") == [("SRM", "srm")]  # context words in any case
+    nlp.to_disk(tmp_path / "p")
+    assert found(spacy.load(tmp_path / "p"), "An SRM nozzle.") == [("SRM", "srm")]
+    with pytest.raises(TaxonomyError, match="need 'context'"):
+        parse_lines([json.dumps(rows[0]), json.dumps({**rows[1], "context": []})], label_field="family")
+    with pytest.raises(TaxonomyError, match="single words"):
+        parse_lines([json.dumps(rows[0]), json.dumps({**rows[1], "context": ["rocket motor"]})], label_field="family")
