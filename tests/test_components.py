@@ -276,7 +276,7 @@ def test_well_known_military_designations_are_mentions_and_lookalikes_are_not(de
     assert tech(default_nlp, "MBB-BK117 B-2 helicopters; an F-1 visa; Bradley Moore; Stryker Corporation.") == []
 
 
-# Kinds of mention the sixth, seventh and eighth blind batches of real text found missing, one text each.
+# Kinds of mention the sixth to ninth blind batches of real text found missing, one text each.
 BATCH_KINDS = [
     ("BMDS sensors cue the SM3 kill vehicle's divert thrusters; a Marx generator feeds the pulsed power unit; "
      "polymer matrix composites; an optical parametric oscillator; a dexterous manipulator; magnetized target fusion.",
@@ -300,6 +300,14 @@ BATCH_KINDS = [
       ("Soldier Radio Waveform", "tactical_radio"), ("Compton imaging tomography", "compton_imaging"),
       ("RF photonics", "microwave_photonics"), ("biological threat agents", "biological_weapon"),
       ("expert system", "expert_system")]),
+    ("The ROIC of the infrared detector; a MAD boom for submarine search; metal matrix composite gun barrels; "
+     "III-V epitaxy. The ROIC and MAD figures (context words are near: they count).",
+     [("ROIC", "readout_integrated_circuit"), ("infrared detector", "infrared_detector"),
+      ("MAD boom", "magnetic_anomaly_detector"), ("submarine", "submarine"),
+      ("metal matrix composite", "metal_matrix_composite"), ("gun barrels", "gun_barrel"),
+      ("III-V epitaxy", "iii_v_semiconductor"), ("ROIC", "readout_integrated_circuit"),
+      ("MAD", "magnetic_anomaly_detector")]),
+    ("Return on invested capital (ROIC) and mean absolute deviation (MAD) were reported.", []),
 ]
 
 
