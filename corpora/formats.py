@@ -66,6 +66,16 @@ def _zip_kind(data: bytes) -> str | None:
     return "an OpenDocument file (.odt, .ods or .odp): save it as .docx, .xlsx, .pptx or PDF to tag it"
 
 
+_OBJECT_REPR = re.compile(r"'?<[\w.]+ object at 0x[0-9a-f]+>'?\s*")
+
+
+def _library_error(kind: str, exc: Exception, fix: str = "") -> UnreadableText:
+    """A converter library's exception as a message for the record: its type and text, without
+    the in-memory object names some of them print."""
+    detail = _OBJECT_REPR.sub("", str(exc))[:160]
+    return UnreadableText(f"not a readable {kind} ({type(exc).__name__}: {detail}){fix}")
+
+
 def read_rtf(data: bytes) -> tuple[str, dict]:
     """The text of a Rich Text Format file, control words and font tables left out. RTF is
     7-bit; its own escapes carry other characters (read as Windows-1252, RTF's usual code page)."""
@@ -78,7 +88,7 @@ def read_rtf(data: bytes) -> tuple[str, dict]:
     try:
         text = rtf_to_text(data.decode("latin-1"), errors="replace")
     except Exception as exc:  # a malformed group or escape
-        raise UnreadableText(f"not a readable RTF file ({type(exc).__name__}: {str(exc)[:120]})") from None
+        raise _library_error("RTF file", exc) from None
     return text.strip(), {"format": "rtf"}
 
 
@@ -125,21 +135,11 @@ def read_pdf(data: bytes) -> tuple[str, dict]:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
             OSError, RecursionError, NotImplementedError) as exc:
-        raise UnreadableText(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:120]})") from None
+        raise _library_error("PDF", exc) from None
     text, pages = _joined(parts)
     if pages and not text.strip():
         raise UnreadableText(f"PDF has no text layer ({len(pages)} pages, probably scanned images)")
     return text, {"format": "pdf", "pages": pages}
-
-
-_OBJECT_REPR = re.compile(r"'?<[\w.]+ object at 0x[0-9a-f]+>'?\s*")
-
-
-def _library_error(kind: str, exc: Exception, fix: str = "") -> UnreadableText:
-    """A converter library's exception as a message for the record: its type and text, without
-    the in-memory object names some of them print."""
-    detail = _OBJECT_REPR.sub("", str(exc))[:160]
-    return UnreadableText(f"not a readable {kind} ({type(exc).__name__}: {detail}){fix}")
 
 
 def _open_zip_checked(data: bytes, kind: str) -> None:

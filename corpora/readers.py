@@ -281,13 +281,19 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     data = _read_bytes(path, doc_id, options)
     if isinstance(data, Document):
         return data
-    reader = reader_for(os.path.splitext(path)[1], data)
-    seconds = None if reader is read_text else options.timeout  # conversions may run long
+    return _converted(data, doc_id, path, os.path.splitext(path)[1], options.timeout)
+
+
+def _converted(data: bytes, doc_id: str, source: str, suffix: str, timeout: float | None) -> Document:
+    """A Document from bytes by the reader for their suffix and content; a conversion (not plain
+    text) gets ``timeout`` seconds, then an error record."""
+    reader = reader_for(suffix, data)
+    seconds = None if reader is read_text else timeout  # conversions may run long
     try:
         with time_limit(seconds):
-            return from_bytes(data, doc_id, path, reader=reader)
+            return from_bytes(data, doc_id, source, reader=reader)
     except ConversionTimeout:
-        return Document.failed(doc_id, path, f"conversion took longer than {seconds:g} s (--timeout): not read")
+        return Document.failed(doc_id, source, f"conversion took longer than {seconds:g} s (--timeout): not read")
 
 
 class ConversionTimeout(BaseException):
@@ -511,10 +517,4 @@ def iter_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Document]:
 def read_stream(stream: BinaryIO, doc_id: str = STDIN, timeout: float | None = None) -> Document:
     """The whole stream as one document (a PDF or Office file piped in is converted, within
     ``timeout`` seconds like a file)."""
-    data = stream.read()
-    reader = reader_for("", data)
-    try:
-        with time_limit(None if reader is read_text else timeout):
-            return from_bytes(data, doc_id, STDIN, reader=reader)
-    except ConversionTimeout:
-        return Document.failed(doc_id, STDIN, f"conversion took longer than {timeout:g} s (--timeout): not read")
+    return _converted(stream.read(), doc_id, STDIN, "", timeout)

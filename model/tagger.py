@@ -138,13 +138,12 @@ class Tagger:
             drivers = ext.dualuse_drivers
         if offset:
             _shift(mentions, evidence, offset)
-        # A long document's codes are found once in its whole text (_merge): a code may straddle parts.
-        codes = find_codes(document.text) if len(document.text) <= PART_CHARS else []
         pages = document.meta.get("pages")
         if pages:
-            _add_pages(mentions + codes, evidence, pages)
+            _add_pages(mentions, evidence, pages)
         record["mentions"] = mentions
-        record["codes"] = codes
+        # A long document's codes are found once in its whole text (_merge): a code may straddle parts.
+        record["codes"] = _cited_codes(document) if len(document.text) <= PART_CHARS else []
         if self.classifier is not None:
             record["evidence"] = evidence
             record["drivers"] = drivers
@@ -168,9 +167,7 @@ class Tagger:
             evidence = sorted((e for r in parts for e in r["evidence"]),
                               key=lambda e: -e["military_prob"] if toward_military else e["military_prob"])
         merged["mentions"] = [m for r in parts for m in r["mentions"]]
-        merged["codes"] = find_codes(document.text)
-        if document.meta.get("pages"):
-            _add_pages(merged["codes"], None, document.meta["pages"])
+        merged["codes"] = _cited_codes(document)
         if self.classifier is not None:
             merged["evidence"] = evidence[: self.classifier.max_evidence]
             merged["drivers"] = top["drivers"]
@@ -188,6 +185,14 @@ def _shift(mentions: list[dict], evidence: list[dict] | None, offset: int) -> No
     for e in evidence or []:
         e["start"] += offset
         e["end"] += offset
+
+
+def _cited_codes(document: Document) -> list[dict]:
+    """The control-list codes a document's text cites, with their page where it has pages."""
+    codes = find_codes(document.text)
+    if document.meta.get("pages"):
+        _add_pages(codes, None, document.meta["pages"])
+    return codes
 
 
 def _add_pages(mentions: list[dict], evidence: list[dict] | None, pages: list) -> None:
