@@ -1,10 +1,11 @@
 """Retraining on real text: dualuse trained on SBIR 2008-2011, evaluated on 2012-2013, against a
 plain TfidfVectorizer + LogisticRegression trained and evaluated on the same split, in one run.
 
-    python benchmarks/sbir_retrain.py [--keep DIR] [--title]
+    python benchmarks/sbir_retrain.py [--keep DIR] [--title] [--out-of-core]
 
 ``--title`` gives both models each abstract's title joined to its text (``dualuse train
---text-field title --text-field text``).
+--text-field title --text-field text``). ``--out-of-core`` trains dualuse with the streaming
+learner (``dualuse train --out-of-core``) instead of in memory.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--keep", help="keep the retrained bundle here")
     ap.add_argument("--title", action="store_true", help="join each abstract's title to its text, both models")
+    ap.add_argument("--out-of-core", action="store_true", help="train dualuse with the out-of-core learner")
     args = ap.parse_args()
     rows = [r for r in read_jsonl_gz(SBIR) if r["label"] in ("military", "civilian")]
     fit = [r for r in rows if r["year"] in TRAIN_YEARS]
@@ -53,7 +55,8 @@ def main() -> None:
     try:
         train_path, test_path = write(fit, work / "train.jsonl", args.title), write(test, work / "test.jsonl", args.title)
         start = time.perf_counter()
-        trained = train([train_path], work / "bundle", name="dualuse-sbir", version="bench")
+        trained = train([train_path], work / "bundle", name="dualuse-sbir", version="bench",
+                        out_of_core=args.out_of_core, jobs=2 if args.out_of_core else 1)
         dualuse_fit_s = time.perf_counter() - start
         report = evaluate([test_path], work / "bundle")
 

@@ -10,12 +10,13 @@ or on lower-case noise. Overlapping matches keep the longest.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import numpy as np
 import srsly
-from spacy.attrs import FLAG19, IS_PUNCT, LOWER, ORTH, SENT_START
+from spacy.attrs import FLAG19, IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -171,6 +172,9 @@ class TermRuler:
             forms = self._shipped_forms(terms)
         self.forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
         vocab = self.nlp.vocab
+        # Words of the terms, to recognise a word split by a hyphen inside it ("ener-gy").
+        self._joinable = _Joinable({w.lower() for exact, lower in self.forms.values()
+                                    for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()})
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
@@ -197,6 +201,16 @@ class TermRuler:
         if exclusions:
             self._lower.add(_EXCLUDE, [_lower_pattern(words) for words in exclusions if words])
 
+    def _words_of(self, entry_id: str) -> frozenset:
+        """The lower-case words of an entry's name and patterns (to tell whether a phrase is
+        about the same thing), computed once per entry."""
+        cache = self.__dict__.setdefault("_entry_words", {})
+        if entry_id not in cache:
+            entry = self.terms.by_id[entry_id]
+            text = " ".join([entry.name, *entry.patterns, *entry.context_patterns]).lower()
+            cache[entry_id] = frozenset(re.findall(r"[a-z0-9]+", text))
+        return cache[entry_id]
+
     def _entry_of(self, phrase: Span) -> tuple[int, int] | None:
         """(label, id) of the term that ``phrase`` names exactly, by itself (the ruler's own
         matchers run over just that phrase); None if none does."""
@@ -212,7 +226,7 @@ class TermRuler:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
         matches = self._lower(doc) + self._exact(doc)
         if self.label_field == "family":  # technology terms; cue phrases are short and rarely broken
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact))
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), self._joinable)
         spans = filter_spans(
             Span(doc, start, end, label=self._label_of[match_id], span_id=match_id)
             for match_id, start, end in matches
@@ -223,6 +237,7 @@ class TermRuler:
             spans = _in_context(doc, spans, self._context_of)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
+            spans = _without_redefined_acronyms(doc, spans, self._words_of)
         doc.spans[self.spans_key] = spans
         if self.label_field == "family":
             # Only technology spans carry term attributes: span extension values are keyed by
@@ -365,19 +380,23 @@ _SUSPENDED = frozenset(("and", "or", "to", "nor", "versus", "vs"))
 _HYPHEN_WINDOW = 8  # tokens either side of a broken hyphen that a term may span
 
 
-def _hyphen_joined_matches(doc: Doc, matchers) -> list:
-    """Matches of terms written across a broken hyphen ("satellite-\nbased navigation"), in
-    ``doc``'s token indices.
+def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable") -> list:
+    """Matches of terms written across a broken hyphen, in ``doc``'s token indices: a hyphen
+    at a line end ("satellite-\nbased navigation") or inside a word ("directed ener-gy").
 
     spaCy keeps "satellite-" as one token, and a line break as another, so the term's tokens
     ("satellite", "-", "based", ...) never follow each other. Around each word broken after its
     hyphen (followed by a space or a line break, then a lower-case word) the matchers also run
     over a view in which the word is split at its hyphen and the break left out; only matches
     that cross a broken hyphen and begin and end on whole tokens of ``doc`` are kept (a term cut
-    at the hyphen, "satellite" alone, is not a mention: the word goes on)."""
+    at the hyphen, "satellite" alone, is not a mention: the word goes on). A word split by a
+    hyphen inside it ("ener", "-", "gy", with no space) is joined in the view when the joined
+    word is a word of some term (``joinable``), so "semi-conductor lasers"
+    and "infra-red detectors" are found too."""
     n = len(doc)
+    arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
     broken = []
-    for i in np.flatnonzero(doc.to_array(_hyphen_flag(doc.vocab))).tolist():
+    for i in np.flatnonzero(arrays[:, 0]).tolist():
         if not _is_hyphen_word(doc[i].text):  # a flag is cheap to read; the few it marks are checked
             continue
         j = i + 1
@@ -386,10 +405,14 @@ def _hyphen_joined_matches(doc: Doc, matchers) -> list:
         if (j < n and doc[j].text[:1].islower() and (doc[i].whitespace_ or j == i + 2)
                 and doc[j].lower_ not in _SUSPENDED):
             broken.append((i, j))
+    split = _split_words(doc, arrays[:, 1:], joinable)
+    if not broken and not split:
+        return []
     found = []
     nexts = dict(broken)
-    for window_start, window_end in _windows(broken, n):
-        words, spaces, origin, dashes = [], [], [], []
+    joins = dict(split)
+    for window_start, window_end in _windows(sorted(broken + [(i, i + 2) for i in joins]), n):
+        words, spaces, first, last, dashes = [], [], [], [], []
         i = window_start
         while i < window_end:
             token = doc[i]
@@ -397,26 +420,73 @@ def _hyphen_joined_matches(doc: Doc, matchers) -> list:
                 dashes.append(len(words) + 1)
                 words += [token.text[:-1], "-"]
                 spaces += [False, False]
-                origin += [i, i]
+                first += [i, i]
+                last += [i, i]
                 i = nexts[i]
+                continue
+            if i in joins and i + 2 < window_end:
+                dashes.append(len(words))
+                words.append(joins[i])
+                spaces.append(bool(doc[i + 2].whitespace_))
+                first.append(i)
+                last.append(i + 2)
+                i += 3
                 continue
             words.append(token.text)
             spaces.append(bool(token.whitespace_))
-            origin.append(i)
+            first.append(i)
+            last.append(i)
             i += 1
         view = Doc(doc.vocab, words=words, spaces=spaces)
-        for matcher in matchers:
-            for match_id, start, end in matcher(view):
-                if not any(start < d < end - 1 for d in dashes):
-                    continue  # crosses no broken hyphen: already matched on the document itself
-                if start and origin[start] == origin[start - 1]:
-                    continue
-                if end < len(words) and origin[end] == origin[end - 1]:
-                    continue
-                if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
-                    continue  # may run on beyond the window; a wider window would see it whole
-                found.append((match_id, origin[start], origin[end - 1] + 1))
+        for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
+            if not any(start <= d < end and (last[d] > first[d] or start < d < end - 1) for d in dashes):
+                continue  # crosses no broken hyphen: already matched on the document itself
+            if start and first[start] == last[start - 1]:
+                continue
+            if end < len(words) and last[end - 1] == first[end]:
+                continue
+            if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
+                continue  # may run on beyond the window; a wider window would see it whole
+            found.append((match_id, first[start], last[end - 1] + 1))
     return found
+
+
+_HYPHEN = np.uint64(get_string_id("-"))
+
+
+class _Joinable:
+    """Term words that a hyphen may split ("energy" of "ener-gy"), with the hashes of every
+    first and last part they split into, so that a document's hyphenated pairs are sifted by
+    hash and only the few candidates are joined and checked as text."""
+
+    def __init__(self, words: set) -> None:
+        self.words = frozenset(get_string_id(w) for w in words)
+        self.heads = frozenset(get_string_id(w[:k]) for w in words for k in range(1, len(w)))
+        self.tails = frozenset(get_string_id(w[k:]) for w in words for k in range(1, len(w)))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def _split_words(doc: Doc, arrays: np.ndarray, joinable: _Joinable) -> list[tuple[int, str]]:
+    """(index of the first part, joined word) of each word split by a hyphen inside it: two
+    lower-case parts with a hyphen between and no space ("ener", "-", "gy") that join into a
+    word of ``joinable``. ``arrays``: the document's ORTH, SPACY and LOWER columns."""
+    hyphens = np.flatnonzero(arrays[1:-1, 0] == _HYPHEN).tolist() if len(joinable) else []
+    if not hyphens:
+        return []
+    spaces, lowers = arrays[:, 1].tolist(), arrays[:, 2].tolist()
+    out = []
+    for h in hyphens:
+        h += 1
+        if spaces[h] or spaces[h - 1] or lowers[h - 1] not in joinable.heads or lowers[h + 1] not in joinable.tails:
+            continue
+        left, right = doc[h - 1].text, doc[h + 1].text
+        if not (left.isalpha() and right.isalpha() and right[0].islower() and left[-1].islower()):
+            continue
+        if get_string_id((left + right).lower()) in joinable.words:
+            out.append((h - 1, left + right))
+    return out
 
 
 def _windows(broken: list, n: int) -> list:
@@ -581,6 +651,80 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> l
     covered = {t for s in added for t in range(s.start, s.end)}
     kept = [s for s in spans if not covered.issuperset(range(s.start, s.end))]
     return filter_spans(kept + added)
+
+
+def _is_acronym(text: str) -> bool:
+    return 2 <= len(text) <= 12 and " " not in text and text[0].isalpha() and sum(c.isupper() for c in text) >= 2
+
+
+def _without_redefined_acronyms(doc: Doc, spans: list[Span], words_of: Callable) -> list[Span]:
+    """Drop the mentions of an acronym that the document defines as something unrelated: where
+    it writes "Alcoholic Liver Disease (ALD)" or "Steam Methane Reforming (SMR)", its "ALD" is
+    not atomic layer deposition nor its "SMR" a reactor. A definition is "(ACRONYM)" after words
+    that abbreviate it (``_abbreviates``), in the same sentence. It is another reading only when
+    no word of it is a word of the term's entry (``words_of``: its name and patterns), so that
+    a variant spelling of the term's own long form ("Field Programmable Gates Arrays (FPGAs)",
+    "Unmanned Air System (UAS)") keeps it; the cost is that a reading sharing a word stays
+    ("Dual Node Network (DNN)")."""
+    by_text: dict[str, list[Span]] = {}
+    for span in spans:
+        text = _singular(span.text)
+        if _is_acronym(text):
+            by_text.setdefault(text, []).append(span)
+    if not by_text:
+        return spans
+    redefined = set()
+    for text, uses in by_text.items():
+        for use in uses:
+            if not (0 < use.start and use.end < len(doc) and doc[use.start - 1].text == "("
+                    and doc[use.end].text == ")"):
+                continue
+            long_form = _foreign_long_form(doc, use.start - 1, text)
+            if long_form is None or any(s.id == use.id and s.start < long_form.end and long_form.start < s.end
+                                        for s in spans):
+                continue
+            vocabulary = words_of(use.id_)
+            words = [t.lower_ for t in long_form if t.text.isalpha() and t.lower_ not in _FUNCTION_WORDS]
+            if words and not any(_same_word(w, v) for w in words for v in vocabulary):
+                redefined.add(text)
+    if not redefined:
+        return spans
+    return [s for s in spans if _singular(s.text) not in redefined]
+
+
+def _singular(text: str) -> str:
+    return text[:-1] if text.endswith("s") and text[-2:-1].isupper() else text
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Equal, or (both of five letters or more) the same first five letters or one inside the other."""
+    if a == b:
+        return True
+    if len(a) < 5 or len(b) < 5:
+        return False
+    return a[:5] == b[:5] or a in b or b in a
+
+
+def _foreign_long_form(doc: Doc, open_at: int, acronym: str) -> Span | None:
+    """The words before ``doc[open_at]`` ("(") that ``acronym`` abbreviates, nearest first,
+    starting with a word that is not a function word ("a single reliable component (ASIC)" is
+    not a definition): at most two words more than it has letters, within the sentence, not
+    across punctuation other than a hyphen, slash or ampersand."""
+    letters = sum(c.isalnum() for c in acronym)
+    start = open_at
+    words = 0
+    while start > 0 and words < letters + 2:
+        previous = doc[start - 1]
+        if (previous.is_punct and previous.text not in ("-", "/", "&")) or previous.is_space:
+            return None
+        start -= 1
+        if not previous.is_punct:
+            words += 1
+            if previous.lower_ not in _FUNCTION_WORDS and _abbreviates(acronym, doc[start:open_at].text):
+                return doc[start:open_at]
+        if doc[start].is_sent_start:
+            return None
+    return None
 
 
 __all__ = ["TermRuler", "make_tech_ruler", "make_cue_ruler", "register_extensions",

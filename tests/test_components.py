@@ -308,7 +308,32 @@ BATCH_KINDS = [
       ("III-V epitaxy", "iii_v_semiconductor"), ("ROIC", "readout_integrated_circuit"),
       ("MAD", "magnetic_anomaly_detector")]),
     ("Return on invested capital (ROIC) and mean absolute deviation (MAD) were reported.", []),
+    ("Airframes for hypersonic flight carry JP-10; AlGaN and aluminum nitride (AlN) layers; an HTS magnet; THz "
+     "radiation; ASW sonobuoys for the Navy; genetic engineering.",
+     [("hypersonic flight", "hypersonic_flight"), ("JP-10", "military_jet_fuel"), ("AlGaN", "aluminium_nitride"),
+      ("aluminum nitride", "aluminium_nitride"), ("AlN", "aluminium_nitride"), ("HTS magnet", "superconducting_magnet"),
+      ("THz radiation", "terahertz_device"), ("ASW", "anti_submarine_warfare"), ("sonobuoys", "sonobuoy"),
+      ("genetic engineering", "genetic_engineering")]),
+    ("An ASW-15 glider got a new tow hook.", []),
 ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a document's own definition of the letters as something unrelated wins
+    ("Alcoholic Liver Disease (ALD) is common; ALD patients were seen.", []),
+    ("Steam Methane Reforming (SMR) makes hydrogen; each SMR unit is large.", []),
+    ("We fit twenty Spherically Mounted Retroreflectors (SMRs) to the frame.", []),
+    # the term's own long form, even misspelt, keeps the acronym
+    ("Films grown by atomic layer deposition (ALD); ALD is slow.",
+     [("atomic layer deposition", "atomic_layer_deposition"), ("ALD", "atomic_layer_deposition"),
+      ("ALD", "atomic_layer_deposition")]),
+    ("Devices such as Field Programmable Gates Arrays (FPGAs). The FPGA is fast.",
+     [("FPGAs", "fpga"), ("FPGA", "fpga")]),
+    # an appositive is not a definition
+    ("A rad-hard ASIC is designed: a single reliable component (ASIC).", [("ASIC", "asic"), ("ASIC", "asic")]),
+])
+def test_an_acronym_the_document_defines_as_something_unrelated_is_not_a_mention(default_nlp, text, expected):
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == expected
 
 
 @pytest.mark.parametrize("text, expected", BATCH_KINDS)
@@ -352,3 +377,15 @@ def test_context_patterns_count_only_near_a_context_word(tmp_path):
         parse_lines([json.dumps(rows[0]), json.dumps({**rows[1], "context": []})], label_field="family")
     with pytest.raises(TaxonomyError, match="single words"):
         parse_lines([json.dumps(rows[0]), json.dumps({**rows[1], "context": ["rocket motor"]})], label_field="family")
+
+
+def test_a_word_split_by_a_hyphen_inside_it_is_joined_when_it_makes_a_term(default_nlp):
+    """Typesetting breaks ("directed ener-gy") and hyphenated prefixes ("nano-satellites",
+    "semi-conductor lasers") name the term; hyphenated words that join into no term word stay
+    as they are, and their parts still match alone."""
+    text = ("Fibre combiners for directed ener-gy; nano-satellites carry semi-conductor lasers and "
+            "un-manned aircraft; a long-range radar; re-usable tools.")
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
+        ("directed ener-gy", "directed_energy_weapon"),
+        ("nano-satellites", "small_satellite"), ("semi-conductor lasers", "semiconductor_laser"),
+        ("un-manned aircraft", "unmanned_aerial_vehicle"), ("radar", "radar")]

@@ -29,3 +29,55 @@ def test_expected_calibration_error():
     y = np.array([0, 0, 1, 1])
     assert expected_calibration_error(y, np.array([0.0, 0.0, 1.0, 1.0])) == pytest.approx(0.0)
     assert expected_calibration_error(y, np.array([1.0, 1.0, 0.0, 0.0])) == pytest.approx(1.0)
+
+
+def test_nb_ratios_favour_the_class_a_key_is_seen_in_and_follow_weights():
+    import scipy.sparse as sp
+
+    from dualuse.training.scaling import nb_ratios
+
+    # columns: military only, civilian only, both classes alike
+    X = sp.csr_matrix(np.array([[2, 0, 1], [1, 0, 1], [0, 3, 1], [0, 1, 1]]))
+    labels = np.array(["military", "military", "civilian", "civilian"], dtype=object)
+    r = nb_ratios(X, labels)
+    # add-one smoothing: military rows hold (2, 0, 2) of the columns, civilian rows (0, 2, 2)
+    p, q = np.array([3.0, 1.0, 3.0]), np.array([1.0, 3.0, 3.0])
+    assert r == pytest.approx(np.log(p / p.sum()) - np.log(q / q.sum()))
+    assert r[0] > 0 > r[1] and r[2] == pytest.approx(0.0)
+    heavier = nb_ratios(X, labels, np.array([3.0, 1.0, 1.0, 1.0]))
+    assert heavier[0] > r[0]
+
+
+def test_fit_part_folds_the_scaling_into_a_plain_built_in_pipeline():
+    """The bundle keeps TfidfTransformer -> calibrated LogisticRegression; its probabilities on
+    unscaled rows equal those of the same classifier fitted on scaled rows."""
+    import scipy.sparse as sp
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+
+    from dualuse.model.linear import sklearn_probs
+    from dualuse.model.vocabulary import KeyRows, KeyVocabulary
+    from dualuse.training.fit import fit_part
+    from dualuse.training.scaling import nb_ratios
+
+    rng = np.random.default_rng(0)
+    military = rng.random(120) < 0.5
+    rows = []
+    for mil in military:
+        shared = rng.choice(np.arange(100, 160), size=8, replace=False)
+        own = rng.choice(np.arange(1, 30) if mil else np.arange(40, 70), size=3, replace=False)
+        rows.append(np.concatenate([shared, own]).astype(np.uint64))
+    key_rows = KeyRows(np.concatenate(rows), np.concatenate([[0], np.cumsum([len(r) for r in rows])]))
+    labels = np.where(military, "military", "civilian").astype(object)
+    part = fit_part(key_rows, labels, {}, seed=0, C=4.0)
+    pipeline = part["pipeline"]
+    assert [type(step).__name__ for _, step in pipeline.steps] == ["TfidfTransformer", "CalibratedClassifierCV"]
+
+    X = KeyVocabulary.fit(key_rows).transform(key_rows)
+    T = TfidfTransformer(sublinear_tf=True).fit_transform(X) @ sp.diags(nb_ratios(X, labels))
+    reference = CalibratedClassifierCV(LogisticRegression(C=4.0, max_iter=3000, solver="liblinear", random_state=0),
+                                       method="sigmoid", cv=5, ensemble=False).fit(T, labels)
+    expected = reference.predict_proba(T)[:, list(reference.classes_).index("military")]
+    assert sklearn_probs(part, X) == pytest.approx(expected, abs=1e-9)
+    assert ((expected > 0.5) == military).mean() > 0.95

@@ -279,7 +279,7 @@ def test_learner_process_never_outlives_training_and_its_errors_come_back(tmp_pa
     n = learner.N_FEATURES
     extracted = learner.Extracted(
         files=[tmp_path / "gone.joblib"], documents=100, df={p: np.zeros(n, np.int64) for p in learner.PARTS},
-        rows={p: 80 for p in learner.PARTS},
+        rows={p: 80 for p in learner.PARTS}, presence={(p, m): np.zeros(n) for p in learner.PARTS for m in (True, False)},
         context_rows_by_class={(w, m): 20 for w in (learner.FIT, learner.CALIBRATE, learner.EVALUATE)
                                for m in (True, False)})
     with learner.LearnerProcess() as process:

@@ -33,7 +33,8 @@ def test_end_to_end_train_then_tag(bundle):
     tagger = load(bundle)
     mil, civ = list(tagger.tag([
         ("m", "The Navy program office requests UAVs for shipboard combat systems and the warfighter."),
-        ("c", "Hospitals use AI to improve patient diagnosis; farmers monitor crops with drones."),
+        ("c", "Hospitals use AI to improve patient diagnosis and clinical outcomes; farmers adopted drones to "
+              "monitor crops and soil moisture."),
     ]))
     assert mil["model"] == "test-bundle 9.9.9"
     assert mil["military_prob"] > 0.5 > civ["military_prob"]

@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix, diags, vstack
 
 from dualuse.corpora.labelled import CorpusError, text_key
 from dualuse.model.linear import Exported, check_export
 from dualuse.model.vocabulary import HashedVocabulary
 
 from .evaluate import binary_metrics, choose_thresholds, evaluate_predictions
+from .scaling import ratios_from_presence
 
 N_FEATURES = 1 << 19
 ALPHAS = (1e-6, 4e-6, 1.6e-5)
@@ -92,6 +93,7 @@ class Extracted:
     df: dict = field(default_factory=dict)     # part -> document frequency per column (fit rows)
     rows: dict = field(default_factory=dict)   # part -> fit rows counted
     context_rows_by_class: dict = field(default_factory=dict)  # (part, military) -> context rows
+    presence: dict = field(default_factory=dict)  # (model, military) -> weighted fit rows holding each column
     # Word names, one array per chunk: the columns first named there, their words' keys and texts.
     name_parts: list = field(default_factory=list)
 
@@ -244,13 +246,17 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
     from sklearn.pipeline import Pipeline
 
     rng = np.random.default_rng((seed, PARTS.index(p)))
+    present = {mil: extracted.presence[p, mil] for mil in (True, False)}
     if p == "document":
         tfidf = _tfidf(_idf(extracted.df["document"], extracted.rows["document"]))
     else:
         ctx_df, ctx_n = extracted.df["context"], extracted.rows["context"]
         if with_docs:
             ctx_df, ctx_n = ctx_df + extracted.df["document"], ctx_n + extracted.rows["document"]
+            present = {mil: present[mil] + extracted.presence["document", mil] for mil in (True, False)}
         tfidf = _tfidf(_idf(ctx_df, ctx_n))
+    # TF-IDF columns scaled by the naive-Bayes ratios while learning; folded into the weights at the end.
+    scale = diags(ratios_from_presence(present[True], present[False]))
     learners = [SGDClassifier(loss="log_loss", alpha=a, random_state=seed, average=AVERAGE) for a in ALPHAS]
     classes = np.array(["civilian", "military"], dtype=object)
     steps = 0
@@ -260,7 +266,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
         for start in range(0, len(order), BUFFER_CHUNKS):
             loaded = [joblib.load(extracted.files[i]) for i in order[start:start + BUFFER_CHUNKS]]
             pieces = [_rows(c, p, c.parts(seed, held_out), FIT, with_docs) for c in loaded]
-            X = tfidf.transform(vstack([x for x, _, _ in pieces], format="csr"))
+            X = tfidf.transform(vstack([x for x, _, _ in pieces], format="csr")) @ scale
             y = np.concatenate([y for _, y, _ in pieces])
             w = np.concatenate([w for _, _, w in pieces])
             if len(y):
@@ -284,7 +290,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
             X, y, w = _rows(chunk, p, parts, which, with_docs and which == CALIBRATE)
             if not len(y):
                 continue
-            Xw = tfidf.transform(X)
+            Xw = tfidf.transform(X) @ scale
             decisions, labels, families, weights = held[which]
             decisions.append(np.stack([lrn.decision_function(Xw) for lrn in learners], axis=1))
             labels.append(y)
@@ -310,6 +316,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
         if loss < best_loss:
             best, best_loss, best_cal = i, loss, cal
     sgd = _finished(learners[best])
+    sgd.coef_ = sgd.coef_ * scale.diagonal()  # the model now reads unscaled TF-IDF columns
     part = {"vocabulary": _named_vocabulary(extracted, sgd.coef_[0]).to_state(),
             "pipeline": Pipeline([("tfidf", tfidf), ("classify", sgd)]),
             "calibrator": best_cal, "C": None, "alpha": ALPHAS[best]}

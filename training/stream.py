@@ -63,6 +63,8 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
     out = Extracted(files=[], documents=0)
     df = {p: np.zeros(N_FEATURES, dtype=np.int64) for p in PARTS}
     rows = dict.fromkeys(PARTS, 0)
+    # Weighted count of fit rows holding each column, per model and class (naive-Bayes ratios).
+    presence = {(p, mil): np.zeros(N_FEATURES) for p in PARTS for mil in (True, False)}
     by_class = {(part, mil): 0 for part in (FIT, CALIBRATE, EVALUATE) for mil in (True, False)}
     named = np.zeros(N_FEATURES, dtype=bool)
 
@@ -85,6 +87,12 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
         rows["context"] += ctx_present.shape[0]
         ctx_part = part[chunk.ctx_doc]
         ctx_mil = chunk.military[chunk.ctx_doc]
+        fit_rows = {"document": (doc_present, np.flatnonzero(fit_docs)), "context": (ctx_present, chunk.ctx_doc[ctx_fit])}
+        for p, (present, docs) in fit_rows.items():
+            for mil in (True, False):
+                row_weight = chunk.weights[docs] * (chunk.military[docs] == mil)
+                presence[p, mil] += np.bincount(present.indices, weights=np.repeat(row_weight, np.diff(present.indptr)),
+                                                minlength=N_FEATURES)
         for which in (FIT, CALIBRATE, EVALUATE):
             by_class[which, True] += int((ctx_mil & (ctx_part == which)).sum())
             by_class[which, False] += int((~ctx_mil & (ctx_part == which)).sum())
@@ -118,7 +126,7 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
                 finish(*window.popleft())
         while window:
             finish(*window.popleft())
-    out.df, out.rows, out.context_rows_by_class = df, rows, by_class
+    out.df, out.rows, out.context_rows_by_class, out.presence = df, rows, by_class, presence
     return out
 
 
