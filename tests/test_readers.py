@@ -270,7 +270,11 @@ def test_powerpoint_excel_and_email_are_read_with_slide_and_sheet_ranges(tmp_pat
 
     quote = docs["quote.eml"]
     assert quote.text == "Quote for thermal imaging cameras\n\nPlease quote uncooled microbolometer cores."
-    assert quote.meta == {"format": "email", "attachments": ["spec.pdf"]}
+    # the attachment is named, and said to be unread (it is a damaged PDF): the message's text is unchanged
+    assert quote.meta["attachments"] == ["spec.pdf"] and quote.meta["attachments_read"] == []
+    assert [u["name"] for u in quote.meta["attachments_unread"]] == ["spec.pdf"]
+    assert quote.meta["attachments_unread"][0]["reason"].startswith("not a readable PDF (")
+    assert "pages" not in quote.meta
     assert docs["html.eml"].text == "Motors\n\nRocket\nmotor\ncases"
 
 
@@ -312,10 +316,15 @@ def test_rtf_is_read_without_its_control_words_also_when_saved_as_doc(tmp_path):
     with zipfile.ZipFile(tmp_path / "minutes.odt", "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
+    with zipfile.ZipFile(tmp_path / "sketch.odg", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.graphics")
+        archive.writestr("content.xml", "<office:document-content/>")
     docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
     for name in ("memo.rtf", "saved-by-word.doc"):
         assert docs[name].text == "Hypersonic glide vehicle tests\nCafé menu" and docs[name].meta == {"format": "rtf"}
-    assert "OpenDocument file" in docs["minutes.odt"].error  # not "a zip archive: unpack it"
+    # an OpenDocument text is read now: this one's content is damaged; a drawing is not read
+    assert docs["minutes.odt"].error.startswith("not a readable .odt (SAXParseException")
+    assert "OpenDocument graphics file, which is not read" in docs["sketch.odg"].error  # not "unpack it"
 
 
 def test_surrogate_escapes_from_converters_and_json_become_real_characters(tmp_path):
@@ -399,3 +408,421 @@ def test_a_document_file_piped_whole_into_stdin_is_converted(tmp_path):
     doc = read_stream(io.BytesIO((tmp_path / "deck.pptx").read_bytes()), timeout=30)
     assert doc.error is None and doc.meta["format"] == "pptx" and "infrared focal plane arrays" in doc.text
     assert read_stream(io.BytesIO(b"%PDF-1.4 is how the header starts, said the note.")).text.startswith("%PDF-1.4")
+
+
+# ---------------------------------------------------------------- OpenDocument
+
+def _odf_paragraph(text):
+    """A paragraph whose spaces, tabs and line breaks are marked up as OpenDocument does."""
+    from odf import teletype
+    from odf.text import P
+
+    p = P()
+    teletype.addTextToElement(p, text)
+    return p
+
+
+def _odf_row(cells, repeat=None):
+    """A table row; a cell is its text, or (text, columns it is repeated over)."""
+    from odf.table import TableCell, TableRow
+    from odf.text import P
+
+    row = TableRow(numberrowsrepeated=repeat) if repeat else TableRow()
+    for cell in cells:
+        text, times = cell if isinstance(cell, tuple) else (cell, None)
+        element = TableCell(numbercolumnsrepeated=times) if times else TableCell()
+        if text:
+            element.addElement(P(text=text))
+        row.addElement(element)
+    return row
+
+
+def _odt(path, paragraphs=None):
+    from odf.dc import Creator
+    from odf.office import Annotation
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table
+    from odf.text import H, List, ListItem, Note, NoteBody, NoteCitation, P
+
+    doc = OpenDocumentText()
+    if paragraphs is not None:
+        for text in paragraphs:
+            doc.text.addElement(P(text=text))
+        doc.save(str(path))
+        return path
+    doc.text.addElement(H(outlinelevel=1, text="Export review"))
+    doc.text.addElement(_odf_paragraph("Gallium  nitride\ttransistors\nfor radar modules"))
+    cited = P(text="Shipped in March")
+    note = Note(noteclass="footnote", id="n1")
+    note.addElement(NoteCitation(text="1"))
+    body = NoteBody()
+    body.addElement(P(text="Licence 2B004 for hot isostatic presses."))
+    note.addElement(body)
+    cited.addElement(note)
+    comment = Annotation()
+    comment.addElement(Creator(text="Reviewer"))
+    comment.addElement(P(text="check this"))
+    cited.addElement(comment)
+    cited.addText(" to the plant.")
+    doc.text.addElement(cited)
+    items = List()
+    for text in ("uncooled microbolometers", "lidar"):
+        item = ListItem()
+        item.addElement(P(text=text))
+        items.addElement(item)
+    doc.text.addElement(items)
+    table = Table(name="Items")
+    table.addElement(_odf_row(["Item", "Use"]))
+    table.addElement(_odf_row(["", ""]))
+    table.addElement(_odf_row(["gas centrifuges", "enrichment"]))
+    doc.text.addElement(table)
+    doc.text.addElement(P(text="End of memo."))
+    doc.save(str(path))
+    return path
+
+
+def _ods(path, sheets=None):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table
+
+    book = OpenDocumentSpreadsheet()
+    sheets = sheets or {
+        "Parts": [_odf_row(["part", "description", ("", 1020)]),
+                  _odf_row([("", 1024)], repeat=3),  # empty rows, as spreadsheet programs write them
+                  _odf_row(["A1", ("", 2), "gallium nitride transistors", ("spare", 2), ("", 1000)]),
+                  _odf_row([("", 1024)], repeat=1048000)],
+        "Notes": [_odf_row(["", "hot isostatic presses"])],
+    }
+    for name, rows in sheets.items():
+        sheet = Table(name=name)
+        for row in rows:
+            sheet.addElement(row)
+        book.spreadsheet.addElement(sheet)
+    book.save(str(path))
+    return path
+
+
+def _odp(path):
+    from odf.draw import Frame, Page, TextBox
+    from odf.opendocument import OpenDocumentPresentation
+    from odf.presentation import Notes
+    from odf.style import MasterPage, PageLayout
+    from odf.text import P
+
+    deck = OpenDocumentPresentation()
+    layout = PageLayout(name="layout")
+    deck.automaticstyles.addElement(layout)
+    master = MasterPage(name="master", pagelayoutname=layout)
+    deck.masterstyles.addElement(master)
+
+    def frame(texts):
+        box = TextBox()
+        for text in texts:
+            box.addElement(P(text=text))
+        element = Frame(width="20cm", height="3cm", x="1cm", y="1cm")
+        element.addElement(box)
+        return element
+
+    for title, body, notes in (("Programme review", ["Lithium-ion batteries for phones"], None),
+                               ("Seekers", ["infrared focal plane arrays", "cooled"],
+                                "Speaker note: synthetic aperture radar.")):
+        slide = Page(masterpagename=master, name=title)
+        slide.addElement(frame([title]))
+        slide.addElement(frame(body))
+        if notes:
+            page_notes = Notes()
+            page_notes.addElement(frame([notes]))
+            slide.addElement(page_notes)
+        deck.presentation.addElement(slide)
+    deck.save(str(path))
+    return path
+
+
+def test_opendocument_text_is_read_in_document_order_with_its_whitespace(tmp_path):
+    """Headings, paragraphs (spaces, tabs and line breaks kept), list items and table rows in
+    the order they come; a footnote follows its paragraph instead of splitting it, comments
+    are left out and empty table rows dropped."""
+    _odt(tmp_path / "memo.odt")
+    (doc,) = iter_documents([str(tmp_path / "memo.odt")])
+    assert doc.error is None and doc.meta == {"format": "odt"}
+    assert doc.text.split("\n") == [
+        "Export review",
+        "Gallium  nitride\ttransistors", "for radar modules",
+        "Shipped in March to the plant.", "Licence 2B004 for hot isostatic presses.",
+        "uncooled microbolometers", "lidar",
+        "Item\tUse", "gas centrifuges\tenrichment",
+        "End of memo."]
+
+
+def test_opendocument_sheets_and_slides_are_parts_with_their_ranges(tmp_path):
+    """A spreadsheet gives a part per sheet (its name, then its rows with text, cells joined by
+    tabs, repeated cells written out, empty ones after the last filled cell left out); a
+    presentation a part per slide (its frames, then its speaker notes). ``meta["pages"]``
+    holds the ranges, as for .xlsx and .pptx."""
+    _ods(tmp_path / "parts.ods")
+    _odp(tmp_path / "deck.odp")
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+
+    book = docs["parts.ods"]
+    assert book.error is None and set(book.meta) == {"format", "pages"} and book.meta["format"] == "ods"
+    assert len(book.meta["pages"]) == 2
+    first, second = (book.text[slice(*r)] for r in book.meta["pages"])
+    assert first.split("\n") == ["Parts", "part\tdescription", "A1\t\t\tgallium nitride transistors\tspare\tspare"]
+    assert second.split("\n") == ["Notes", "\thot isostatic presses"]
+    assert book.text == first + "\n\n" + second
+
+    deck = docs["deck.odp"]
+    assert deck.error is None and deck.meta["format"] == "odp" and len(deck.meta["pages"]) == 2
+    first, second = (deck.text[slice(*r)] for r in deck.meta["pages"])
+    assert first == "Programme review\nLithium-ion batteries for phones"
+    assert second == "Seekers\ninfrared focal plane arrays\ncooled\nSpeaker note: synthetic aperture radar."
+
+
+def test_stated_repeats_and_space_runs_are_capped_not_built(tmp_path):
+    """A sheet can state that a cell or row repeats a billion times in a few bytes: empty ones
+    are counted, not built; copies of repeated text stop at ODS_MAX_COLUMNS columns and
+    ODF_MAX_REPEATED characters per file, and ``meta["repeats_left_out"]`` counts the copies
+    left out. A run of spaces is capped the same way."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P, S
+
+    from dualuse.corpora import formats
+
+    billion = 10**9
+    _ods(tmp_path / "stated.ods", {"Filler": [
+        _odf_row(["radar", ("", billion)], repeat=billion),  # one filled cell: a billion rows of it
+        _odf_row([("", billion)], repeat=billion),
+        _odf_row([("sonar", billion)]),
+    ]})
+    text, meta = formats.read_opendocument((tmp_path / "stated.ods").read_bytes(), ".ods")
+    lines = text.split("\n")
+    assert lines[0] == "Filler" and set(lines[1:-1]) == {"radar"}
+    assert lines[-1] == "sonar"  # the billion radar rows used up the budget: one copy of the last
+    assert len(text) <= formats.ODF_MAX_REPEATED + 100
+    assert meta["repeats_left_out"] > billion - len(lines)
+
+    doc = OpenDocumentText()
+    paragraph = P(text="gallium")
+    paragraph.addElement(S(c=billion))
+    paragraph.addText("nitride")
+    doc.text.addElement(paragraph)
+    doc.save(str(tmp_path / "spaces.odt"))
+    (read,) = iter_documents([str(tmp_path / "spaces.odt")])
+    assert read.text == "gallium" + " " * formats.ODF_MAX_SPACES + "nitride"
+
+
+def test_opendocument_by_content_and_its_protected_damaged_and_other_kinds_get_errors(tmp_path, capsys,
+                                                                                    monkeypatch):
+    import zipfile
+
+    from dualuse.corpora import formats
+
+    _odt(tmp_path / "memo.odt")
+    _ods(tmp_path / "parts.ods")
+    os.rename(tmp_path / "memo.odt", tmp_path / "memo")
+    os.rename(tmp_path / "parts.ods", tmp_path / "parts.txt")
+    with zipfile.ZipFile(tmp_path / "locked.odt", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", os.urandom(400))
+        archive.writestr("META-INF/manifest.xml",
+                         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                         '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+                         '</manifest:file-entry></manifest:manifest>')
+    with zipfile.ZipFile(tmp_path / "broken.ods", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+                                        'xmlns:office:1.0"><office:body><office:spreadsheet>')
+    (tmp_path / "cut.odp").write_bytes((_odp(tmp_path / "whole.odp")).read_bytes()[:300])
+    os.remove(tmp_path / "whole.odp")
+    with zipfile.ZipFile(tmp_path / "letter.ott", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text-template")
+    with zipfile.ZipFile(tmp_path / "bomb.odt", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", b" " * (300 * 1024 * 1024))
+    docs = {os.path.basename(d.id): d for d in iter_documents([str(tmp_path)])}
+    assert docs["memo"].error is None and docs["memo"].meta == {"format": "odt"}
+    assert "gas centrifuges\tenrichment" in docs["memo"].text
+    assert docs["parts.txt"].meta["format"] == "ods" and len(docs["parts.txt"].meta["pages"]) == 2
+    assert docs["locked.odt"].error == ("not a readable .odt: a password-protected OpenDocument file (save it "
+                                        "again without the password to tag it)")
+    assert docs["broken.ods"].error.startswith("not a readable .ods (SAXParseException: ")
+    assert docs["cut.odp"].error == "not a readable .odp (not a zip archive)"
+    assert docs["letter.ott"].error.startswith("not a text file: an OpenDocument text template file, which is "
+                                               "not read (only text documents, spreadsheets and presentations")
+    assert docs["bomb.odt"].error.startswith("refusing to open .odt: it expands to")
+    assert capsys.readouterr().out == ""  # odfpy's load() would print a part it cannot parse
+
+    monkeypatch.setattr(formats, "ODF_MAX_ELEMENTS", 20)
+    (big,) = iter_documents([str(tmp_path / "memo")])
+    assert big.error == ("refusing to read .odt: its content has more than 20 XML elements "
+                         "(save it as .docx, .xlsx or PDF)")
+
+
+# ---------------------------------------------------------------- e-mail attachments
+
+def _attach(mail, data, name, maintype="application", subtype="octet-stream"):
+    mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+
+
+def test_email_attachments_are_read_as_pages_after_the_message(tmp_path):
+    """Each attachment a reader handles (by suffix, else by content or declared type) is a part
+    after the message; page 1 is the message with what it forwards. The others are listed with
+    the reason, and none of them fails the e-mail."""
+    from email.message import EmailMessage
+
+    from test_batch import make_docx, make_pdf
+
+    make_docx(tmp_path / "memo.docx", ["Hot isostatic presses were shipped."])
+    make_pdf(tmp_path / "spec.pdf", ["Page one: farming.", "Page two: gallium nitride amplifiers."])
+    _odt(tmp_path / "minutes.odt", ["Minutes: the lidar order."])
+
+    inner = EmailMessage()
+    inner["Subject"] = "Older thread"
+    inner.set_content("Uncooled microbolometer cores.")
+    _attach(inner, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "inner.png", "image", "png")
+
+    forwarded = EmailMessage()
+    forwarded["Subject"] = "order"
+    forwarded.set_content("Ten hot isostatic presses.")
+    _attach(forwarded, b"Notes on the sonar arrays.\n", "fwd-notes.txt", "text", "plain")
+
+    mail = EmailMessage()
+    mail["Subject"] = "Quote"
+    mail.set_content("See the attached files.")
+    _attach(mail, (tmp_path / "memo.docx").read_bytes(), "memo.docx")
+    _attach(mail, (tmp_path / "spec.pdf").read_bytes(), "spec.pdf", subtype="pdf")
+    _attach(mail, (tmp_path / "minutes.odt").read_bytes(), "scan0001")  # no suffix: read by its content
+    _attach(mail, b"PK\x03\x04 damaged", "broken.xlsx")
+    _attach(mail, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png", "image", "png")
+    _attach(mail, bytes(range(256)), "firmware.bin")
+    _attach(mail, b"<p>Radar <b>upgrade</b></p><script>x()</script>", "page.html", "text", "html")
+    _attach(mail, bytes(inner), "older.eml")  # an attached e-mail file, not a forwarded message
+    mail.add_attachment(forwarded)  # message/rfc822: read as part of the message itself
+    (tmp_path / "quote.eml").write_bytes(bytes(mail))
+
+    (doc,) = iter_documents([str(tmp_path / "quote.eml")])
+    assert doc.error is None
+    meta = doc.meta
+    assert meta["attachments"] == ["memo.docx", "spec.pdf", "scan0001", "broken.xlsx", "photo.png", "firmware.bin",
+                                   "page.html", "older.eml", "fwd-notes.txt"]
+    assert meta["attachments_read"] == ["memo.docx", "spec.pdf", "scan0001", "page.html", "older.eml",
+                                        "fwd-notes.txt"]
+    pages = [doc.text[slice(*r)] for r in meta["pages"]]
+    assert len(pages) == 1 + len(meta["attachments_read"])
+    assert pages[0] == "Quote\n\nSee the attached files.\n\norder\n\nTen hot isostatic presses."
+    assert pages[1] == "Hot isostatic presses were shipped.\nItem\tgas centrifuges"
+    assert "Page one: farming." in pages[2] and "gallium nitride amplifiers" in pages[2]
+    assert pages[3] == "Minutes: the lidar order."
+    assert pages[4] == "Radar\nupgrade"
+    assert pages[5] == "Older thread\n\nUncooled microbolometer cores."
+    assert pages[6] == "Notes on the sonar arrays."
+    assert doc.text == "\n\n".join(pages)
+    unread = {u["name"]: u["reason"] for u in meta["attachments_unread"]}
+    assert list(unread) == ["broken.xlsx", "photo.png", "firmware.bin", "older.eml/inner.png"]
+    assert unread["broken.xlsx"] == "not a readable .xlsx (not a zip archive)"
+    assert unread["photo.png"] == "a PNG image: it has no text to read (run OCR first)"
+    assert unread["firmware.bin"] == "no reader for this type (application/octet-stream)"
+    assert unread["older.eml/inner.png"] == "a PNG image: it has no text to read (run OCR first)"
+
+
+def test_email_attachments_past_the_limits_are_listed_not_read(tmp_path, monkeypatch):
+    """Too large, nested too deep, a converter that raises or one that never returns: the
+    attachment is listed with why, and the message and its other attachments are read."""
+    import signal
+    import time
+    from email.message import EmailMessage
+
+    from dualuse.corpora import formats
+    from dualuse.corpora.readers import time_limit
+
+    nested = EmailMessage()
+    nested["Subject"] = "level 12"
+    nested.set_content("deepest")
+    for level in range(11, -1, -1):
+        outer = EmailMessage()
+        outer["Subject"] = f"level {level}"
+        outer.set_content(f"text {level}")
+        _attach(outer, bytes(nested), f"m{level + 1}.eml")
+        nested = outer
+    text, meta = formats.read_email(bytes(nested))
+    assert "text 10" in text and "text 11" not in text
+    (deep,) = meta["attachments_unread"]
+    assert deep["name"] == "/".join(f"m{n}.eml" for n in range(1, 12))
+    assert deep["reason"] == "a message nested more than 10 deep: not read"
+
+    monkeypatch.setattr(formats, "EMAIL_ATTACHMENT_MAX_BYTES", 100)
+    mail = EmailMessage()
+    mail["Subject"] = "Limits"
+    mail.set_content("Body text.")
+    _attach(mail, b"big radar notes " * 10, "big.txt", "text", "plain")
+    _attach(mail, b"small lidar notes", "small.txt", "text", "plain")
+    text, meta = formats.read_email(bytes(mail))
+    assert text == "Limits\n\nBody text.\n\nsmall lidar notes" and meta["attachments_read"] == ["small.txt"]
+    assert meta["attachments_unread"] == [
+        {"name": "big.txt", "reason": "too large (160 bytes; attachments over 100 bytes are not read)"}]
+
+    def raises(data):
+        raise RuntimeError("converter bug")
+
+    def never_returns(data):
+        time.sleep(60)
+
+    monkeypatch.setitem(formats._READERS, ".rtf", raises)
+    monkeypatch.setitem(formats._READERS, ".pdf", never_returns)
+    mail = EmailMessage()
+    mail["Subject"] = "Stuck"
+    mail.set_content("Body kept.")
+    _attach(mail, b"{\\rtf1 x}", "a.rtf")
+    _attach(mail, b"%PDF-1.4 whatever", "b.pdf")
+    _attach(mail, b"lidar", "c.txt", "text", "plain")
+    handler = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    with time_limit(2.0):
+        text, meta = formats.read_email(bytes(mail))
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+    assert 0 < left < 1.5 and time.monotonic() - started < 1.5  # the e-mail's own limit runs on
+    assert signal.getsignal(signal.SIGALRM) == handler
+    assert text == "Stuck\n\nBody kept.\n\nlidar" and meta["attachments_read"] == ["c.txt"]
+    reasons = {u["name"]: u["reason"] for u in meta["attachments_unread"]}
+    assert reasons["a.rtf"] == "not a readable attachment (RuntimeError: converter bug)"
+    assert re.fullmatch(r"its conversion took longer than (0\.9|1\.0) s \(its share of the e-mail's time limit\): "
+                        "not read", reasons["b.pdf"])
+
+
+def test_pages_of_sheets_and_attachments_reach_the_records(tmp_path):
+    """Through ``dualuse tag``: a mention on a spreadsheet's second sheet, or in an e-mail's
+    attachment, carries that part's number as ``page``."""
+    from email.message import EmailMessage
+
+    from typer.testing import CliRunner
+
+    from dualuse.cli.main import app
+    from test_batch import make_docx
+
+    mil = "The Army will test a counter-drone laser."
+    _ods(tmp_path / "plan.ods", {"Budget": [_odf_row(["Farming notes only."])], "Tests": [_odf_row(["", mil])]})
+    _odt(tmp_path / "memo.odt", ["Farming notes only.", mil])
+    make_docx(tmp_path / "memo.docx", [mil])
+    mail = EmailMessage()
+    mail["Subject"] = "Minutes"
+    mail.set_content("Farming notes only.")
+    _attach(mail, (tmp_path / "memo.docx").read_bytes(), "memo.docx")
+    _attach(mail, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.png", "image", "png")
+    (tmp_path / "mail.eml").write_bytes(bytes(mail))
+    os.remove(tmp_path / "memo.docx")
+
+    result = CliRunner().invoke(app, ["tag", str(tmp_path), "--format", "jsonl"])
+    recs = {os.path.basename(r["id"]): r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(recs) == {"plan.ods", "memo.odt", "mail.eml"} and all(r["error"] is None for r in recs.values())
+    assert recs["plan.ods"]["meta"] == {"format": "ods", "pages": 2}
+    assert recs["plan.ods"]["mentions"] and {m["page"] for m in recs["plan.ods"]["mentions"]} == {2}
+    assert recs["memo.odt"]["meta"] == {"format": "odt"} and recs["memo.odt"]["mentions"]
+    assert all("page" not in m for m in recs["memo.odt"]["mentions"])
+    mail_rec = recs["mail.eml"]
+    assert mail_rec["meta"] == {"format": "email", "pages": 2, "attachments": ["memo.docx", "photo.png"],
+                                "attachments_read": ["memo.docx"],
+                                "attachments_unread": [{"name": "photo.png", "reason": "a PNG image: it has no "
+                                                        "text to read (run OCR first)"}]}
+    assert mail_rec["mentions"] and {m["page"] for m in mail_rec["mentions"]} == {2}
+    assert all(e["page"] == 2 for e in mail_rec["evidence"])
