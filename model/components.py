@@ -174,7 +174,8 @@ class TermRuler:
         vocab = self.nlp.vocab
         # Words of the terms, to recognise a word split by a hyphen inside it ("ener-gy").
         self._joinable = _Joinable({w.lower() for exact, lower in self.forms.values()
-                                    for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()})
+                                    for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()}
+                                   if self.label_field == "family" else set())
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
@@ -225,19 +226,22 @@ class TermRuler:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
         matches = self._lower(doc) + self._exact(doc)
+        arrays = None
         if self.label_field == "family":  # technology terms; cue phrases are short and rarely broken
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), self._joinable)
-        spans = filter_spans(
-            Span(doc, start, end, label=self._label_of[match_id], span_id=match_id)
-            for match_id, start, end in matches
-        )
+            # one read of the token array serves the hyphen views and the acronym checks
+            arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), self._joinable, arrays)
+        label_of = self._label_of
+        spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
+                 for match_id, start, end in _longest_matches(matches)]
         if self._has_exclusions:
             spans = [s for s in spans if s.id != self._exclude_key]
         if self._context_of and spans:
             spans = _in_context(doc, spans, self._context_of)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
-            spans = _without_redefined_acronyms(doc, spans, self._words_of)
+            spans = _without_redefined_acronyms(doc, spans, self._words_of,
+                                                doc.to_array(ORTH) if arrays is None else arrays[:, 1])
         doc.spans[self.spans_key] = spans
         if self.label_field == "family":
             # Only technology spans carry term attributes: span extension values are keyed by
@@ -356,6 +360,21 @@ def _lower_pattern(words: list[str]) -> tuple:
     return tuple(get_string_id(w.lower()) for w in words)
 
 
+def _longest_matches(matches: list) -> list:
+    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins, then
+    the earliest, then the first found; the kept ones in document order. Only these become
+    Span objects (a document has two to three times as many matches as mentions)."""
+    ordered = sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    kept, seen = [], set()
+    for match in ordered:
+        start, end = match[1], match[2]
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    kept.sort(key=lambda m: m[1])
+    return kept
+
+
 def _is_hyphen_word(text: str) -> bool:
     """A lexical flag: a word ending with its hyphen ("satellite-")."""
     return len(text) > 1 and text[-1] == "-" and text[-2].isalpha()
@@ -380,7 +399,7 @@ _SUSPENDED = frozenset(("and", "or", "to", "nor", "versus", "vs"))
 _HYPHEN_WINDOW = 8  # tokens either side of a broken hyphen that a term may span
 
 
-def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable") -> list:
+def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np.ndarray) -> list:
     """Matches of terms written across a broken hyphen, in ``doc``'s token indices: a hyphen
     at a line end ("satellite-\nbased navigation") or inside a word ("directed ener-gy").
 
@@ -392,9 +411,9 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable") -> list:
     at the hyphen, "satellite" alone, is not a mention: the word goes on). A word split by a
     hyphen inside it ("ener", "-", "gy", with no space) is joined in the view when the joined
     word is a word of some term (``joinable``), so "semi-conductor lasers"
-    and "infra-red detectors" are found too."""
+    and "infra-red detectors" are found too. ``arrays``: the document's columns of the
+    broken-hyphen flag, ORTH, SPACY and LOWER."""
     n = len(doc)
-    arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
     broken = []
     for i in np.flatnonzero(arrays[:, 0]).tolist():
         if not _is_hyphen_word(doc[i].text):  # a flag is cheap to read; the few it marks are checked
@@ -452,6 +471,7 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable") -> list:
 
 
 _HYPHEN = np.uint64(get_string_id("-"))
+_OPEN, _CLOSE = np.uint64(get_string_id("(")), np.uint64(get_string_id(")"))
 
 
 class _Joinable:
@@ -472,14 +492,16 @@ def _split_words(doc: Doc, arrays: np.ndarray, joinable: _Joinable) -> list[tupl
     """(index of the first part, joined word) of each word split by a hyphen inside it: two
     lower-case parts with a hyphen between and no space ("ener", "-", "gy") that join into a
     word of ``joinable``. ``arrays``: the document's ORTH, SPACY and LOWER columns."""
-    hyphens = np.flatnonzero(arrays[1:-1, 0] == _HYPHEN).tolist() if len(joinable) else []
-    if not hyphens:
+    if not len(joinable):
         return []
-    spaces, lowers = arrays[:, 1].tolist(), arrays[:, 2].tolist()
+    hyphens = np.flatnonzero(arrays[:, 0] == _HYPHEN)  # one pass over the document; the rest on a few
+    hyphens = hyphens[(hyphens > 0) & (hyphens < len(arrays) - 1)]
+    if not len(hyphens):
+        return []
+    hyphens = hyphens[(arrays[hyphens, 1] == 0) & (arrays[hyphens - 1, 1] == 0)]
     out = []
-    for h in hyphens:
-        h += 1
-        if spaces[h] or spaces[h - 1] or lowers[h - 1] not in joinable.heads or lowers[h + 1] not in joinable.tails:
+    for h, head, tail in zip(hyphens.tolist(), arrays[hyphens - 1, 2].tolist(), arrays[hyphens + 1, 2].tolist()):
+        if head not in joinable.heads or tail not in joinable.tails:
             continue
         left, right = doc[h - 1].text, doc[h + 1].text
         if not (left.isalpha() and right.isalpha() and right[0].islower() and left[-1].islower()):
@@ -657,7 +679,7 @@ def _is_acronym(text: str) -> bool:
     return 2 <= len(text) <= 12 and " " not in text and text[0].isalpha() and sum(c.isupper() for c in text) >= 2
 
 
-def _without_redefined_acronyms(doc: Doc, spans: list[Span], words_of: Callable) -> list[Span]:
+def _without_redefined_acronyms(doc: Doc, spans: list[Span], words_of: Callable, orths: np.ndarray) -> list[Span]:
     """Drop the mentions of an acronym that the document defines as something unrelated: where
     it writes "Alcoholic Liver Disease (ALD)" or "Steam Methane Reforming (SMR)", its "ALD" is
     not atomic layer deposition nor its "SMR" a reactor. A definition is "(ACRONYM)" after words
@@ -666,27 +688,22 @@ def _without_redefined_acronyms(doc: Doc, spans: list[Span], words_of: Callable)
     a variant spelling of the term's own long form ("Field Programmable Gates Arrays (FPGAs)",
     "Unmanned Air System (UAS)") keeps it; the cost is that a reading sharing a word stays
     ("Dual Node Network (DNN)")."""
-    by_text: dict[str, list[Span]] = {}
-    for span in spans:
-        text = _singular(span.text)
-        if _is_acronym(text):
-            by_text.setdefault(text, []).append(span)
-    if not by_text:
-        return spans
+    n = len(doc)
+    # only a mention in parentheses can be a definition: found from the token array, without text
+    defined = [s for s in spans if 0 < s.start and s.end < n and orths[s.start - 1] == _OPEN and orths[s.end] == _CLOSE]
     redefined = set()
-    for text, uses in by_text.items():
-        for use in uses:
-            if not (0 < use.start and use.end < len(doc) and doc[use.start - 1].text == "("
-                    and doc[use.end].text == ")"):
-                continue
-            long_form = _foreign_long_form(doc, use.start - 1, text)
-            if long_form is None or any(s.id == use.id and s.start < long_form.end and long_form.start < s.end
-                                        for s in spans):
-                continue
-            vocabulary = words_of(use.id_)
-            words = [t.lower_ for t in long_form if t.text.isalpha() and t.lower_ not in _FUNCTION_WORDS]
-            if words and not any(_same_word(w, v) for w in words for v in vocabulary):
-                redefined.add(text)
+    for use in defined:
+        text = _singular(use.text)
+        if not _is_acronym(text) or text in redefined:
+            continue
+        long_form = _foreign_long_form(doc, use.start - 1, text)
+        if long_form is None or any(s.id == use.id and s.start < long_form.end and long_form.start < s.end
+                                    for s in spans):
+            continue
+        vocabulary = words_of(use.id_)
+        words = [t.lower_ for t in long_form if t.text.isalpha() and t.lower_ not in _FUNCTION_WORDS]
+        if words and not any(_same_word(w, v) for w in words for v in vocabulary):
+            redefined.add(text)
     if not redefined:
         return spans
     return [s for s in spans if _singular(s.text) not in redefined]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
@@ -14,7 +13,7 @@ from dualuse.model.linear import check_export, sklearn_probs
 from dualuse.model.vocabulary import KeyRows, KeyVocabulary, vocabulary_from_state
 
 from .prepare import Prepared
-from .scaling import nb_ratios
+from .scaling import nb_ratios, scaled_columns
 
 MIN_CONTEXT_ROWS = 10
 
@@ -23,10 +22,6 @@ def make_classifier(*, C: float = 4.0, cv: int = 5, seed: int = 0, n_jobs: int =
     """Logistic regression calibrated by cross-validated sigmoid scaling."""
     lr = LogisticRegression(C=C, max_iter=3000, solver="liblinear", random_state=seed)
     return CalibratedClassifierCV(lr, method="sigmoid", cv=cv, ensemble=False, n_jobs=n_jobs if n_jobs > 1 else None)
-
-
-def _scaled(T, ratios: np.ndarray):
-    return T @ sp.diags(ratios)
 
 
 C_GRID = (1.0, 4.0, 16.0, 64.0)
@@ -57,7 +52,7 @@ def fit_part(rows: KeyRows, labels: np.ndarray, names: dict, *, seed: int, C: fl
         weights = None
     tfidf = TfidfTransformer(sublinear_tf=True).fit(X)
     ratios = nb_ratios(X, labels, weights) if scaling else np.ones(X.shape[1])
-    T = _scaled(tfidf.transform(X), ratios)
+    T = scaled_columns(tfidf.transform(X).tocsr(), ratios)
     C = select_C(T, labels, seed=seed, weights=weights, n_jobs=n_jobs) if C is None else C
     classifier = make_classifier(C=C, seed=seed, n_jobs=n_jobs)
     classifier = classifier.fit(T, labels) if weights is None else classifier.fit(T, labels, sample_weight=weights)

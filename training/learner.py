@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from scipy.sparse import csr_matrix, diags, vstack
+from scipy.sparse import csr_matrix, vstack
 
 from dualuse.corpora.labelled import CorpusError, text_key
 from dualuse.model.linear import Exported, check_export
 from dualuse.model.vocabulary import HashedVocabulary
 
 from .evaluate import binary_metrics, choose_thresholds, evaluate_predictions
-from .scaling import ratios_from_presence
+from .scaling import ratios_from_presence, scaled_columns
 
 N_FEATURES = 1 << 19
 ALPHAS = (1e-6, 4e-6, 1.6e-5)
@@ -256,7 +256,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
             present = {mil: present[mil] + extracted.presence["document", mil] for mil in (True, False)}
         tfidf = _tfidf(_idf(ctx_df, ctx_n))
     # TF-IDF columns scaled by the naive-Bayes ratios while learning; folded into the weights at the end.
-    scale = diags(ratios_from_presence(present[True], present[False]))
+    ratios = ratios_from_presence(present[True], present[False])
     learners = [SGDClassifier(loss="log_loss", alpha=a, random_state=seed, average=AVERAGE) for a in ALPHAS]
     classes = np.array(["civilian", "military"], dtype=object)
     steps = 0
@@ -266,7 +266,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
         for start in range(0, len(order), BUFFER_CHUNKS):
             loaded = [joblib.load(extracted.files[i]) for i in order[start:start + BUFFER_CHUNKS]]
             pieces = [_rows(c, p, c.parts(seed, held_out), FIT, with_docs) for c in loaded]
-            X = tfidf.transform(vstack([x for x, _, _ in pieces], format="csr")) @ scale
+            X = scaled_columns(tfidf.transform(vstack([x for x, _, _ in pieces], format="csr")), ratios)
             y = np.concatenate([y for _, y, _ in pieces])
             w = np.concatenate([w for _, _, w in pieces])
             if len(y):
@@ -290,7 +290,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
             X, y, w = _rows(chunk, p, parts, which, with_docs and which == CALIBRATE)
             if not len(y):
                 continue
-            Xw = tfidf.transform(X) @ scale
+            Xw = scaled_columns(tfidf.transform(X), ratios)
             decisions, labels, families, weights = held[which]
             decisions.append(np.stack([lrn.decision_function(Xw) for lrn in learners], axis=1))
             labels.append(y)
@@ -316,7 +316,7 @@ def _learn_part(extracted: Extracted, p: str, *, seed: int, held_out: float, wit
         if loss < best_loss:
             best, best_loss, best_cal = i, loss, cal
     sgd = _finished(learners[best])
-    sgd.coef_ = sgd.coef_ * scale.diagonal()  # the model now reads unscaled TF-IDF columns
+    sgd.coef_ = sgd.coef_ * ratios  # the model now reads unscaled TF-IDF columns
     part = {"vocabulary": _named_vocabulary(extracted, sgd.coef_[0]).to_state(),
             "pipeline": Pipeline([("tfidf", tfidf), ("classify", sgd)]),
             "calibrator": best_cal, "C": None, "alpha": ALPHAS[best]}

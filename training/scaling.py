@@ -26,3 +26,10 @@ def ratios_from_presence(military: np.ndarray, civilian: np.ndarray, *, alpha: f
     """``nb_ratios`` from the (weighted) number of military and civilian rows holding each column."""
     p, q = military + alpha, civilian + alpha
     return np.log(p / p.sum()) - np.log(q / q.sum())
+
+
+def scaled_columns(X, ratios: np.ndarray):
+    """``X`` (a CSR matrix this function may change) with each column multiplied by its ratio, in
+    place: a product with a diagonal matrix would build a new matrix twice."""
+    X.data *= ratios[X.indices]
+    return X

@@ -78,21 +78,26 @@ def extract(docs: Iterable[LabelledDoc], nlp, folder: Path, *, seed: int, held_o
     def account(chunk: Chunk) -> None:
         part = chunk.parts(seed, held_out)
         fit_docs = part == FIT
-        doc_present = chunk.doc[np.flatnonzero(fit_docs)]
-        df["document"] += np.bincount(doc_present.indices, minlength=N_FEATURES)
-        rows["document"] += doc_present.shape[0]
         ctx_fit = np.flatnonzero(fit_docs[chunk.ctx_doc])
-        ctx_present = chunk.ctx[ctx_fit]
-        df["context"] += np.bincount(ctx_present.indices, minlength=N_FEATURES)
-        rows["context"] += ctx_present.shape[0]
         ctx_part = part[chunk.ctx_doc]
         ctx_mil = chunk.military[chunk.ctx_doc]
-        fit_rows = {"document": (doc_present, np.flatnonzero(fit_docs)), "context": (ctx_present, chunk.ctx_doc[ctx_fit])}
-        for p, (present, docs) in fit_rows.items():
-            for mil in (True, False):
-                row_weight = chunk.weights[docs] * (chunk.military[docs] == mil)
-                presence[p, mil] += np.bincount(present.indices, weights=np.repeat(row_weight, np.diff(present.indptr)),
-                                                minlength=N_FEATURES)
+        fit_rows = {"document": (chunk.doc, np.flatnonzero(fit_docs)), "context": (chunk.ctx, ctx_fit)}
+        for p, (matrix, keep) in fit_rows.items():
+            present = matrix[keep]
+            docs = keep if p == "document" else chunk.ctx_doc[keep]
+            counts = np.bincount(present.indices, minlength=N_FEATURES)
+            df[p] += counts
+            rows[p] += present.shape[0]
+            military, weights = chunk.military[docs], chunk.weights[docs]
+            if np.all(weights == 1.0):  # the usual case: counts, the civilian ones by difference
+                on = np.bincount(matrix[keep[military]].indices, minlength=N_FEATURES)
+                presence[p, True] += on
+                presence[p, False] += counts - on
+            else:
+                row_weight = np.repeat(weights, np.diff(present.indptr))
+                on = np.repeat(military, np.diff(present.indptr))
+                presence[p, True] += np.bincount(present.indices[on], weights=row_weight[on], minlength=N_FEATURES)
+                presence[p, False] += np.bincount(present.indices[~on], weights=row_weight[~on], minlength=N_FEATURES)
         for which in (FIT, CALIBRATE, EVALUATE):
             by_class[which, True] += int((ctx_mil & (ctx_part == which)).sum())
             by_class[which, False] += int((~ctx_mil & (ctx_part == which)).sum())
