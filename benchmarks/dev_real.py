@@ -1,9 +1,10 @@
 """The team's dev set of real documents: our own labels (benchmarks/dev_real_labels.jsonl, ids only)
-for 372 SBIR and Federal Register abstracts (the first 200, then 19 export-control rules marked
+for 492 SBIR and Federal Register abstracts (the first 200, then 19 export-control rules marked
 ``"batch": "export rules"``, then 23 arms-trade, chemical-weapons and firearms notices marked
 ``"batch": "defence trade"``, then 130 drawn at random and labelled before any model was judged
 on them, marked ``"batch": "blind 2"``: 60 SBIR, 30 Federal Register, 40 Federal Register
-abstracts naming a defence or technology keyword), scored with a bundle. The texts are read from
+abstracts naming a defence or technology keyword; then 120 more drawn the same way and labelled
+blind, ``"batch": "blind 3"``: 50 SBIR, 30 and 40 Federal Register), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
     python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
@@ -62,6 +63,9 @@ def main() -> None:
                        ("defence trade (added later)", np.array([d.get("batch") == "defence trade" for d in dev])),
                        ("blind 2 (added later)", np.array([d.get("batch") == "blind 2" for d in dev])),
                        ("blind 2, not ambiguous", np.array([d.get("batch") == "blind 2" and not d.get("ambiguous")
+                                                           for d in dev])),
+                       ("blind 3 (added later)", np.array([d.get("batch") == "blind 3" for d in dev])),
+                       ("blind 3, not ambiguous", np.array([d.get("batch") == "blind 3" and not d.get("ambiguous")
                                                            for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "

@@ -4,8 +4,8 @@ Both variants are fitted on the same prepared rows with the same settings (``fit
 ``scaling=True``, the default, or ``scaling=False``) and scored on:
 
 - the team corpus's held-out 20% (the split ``dualuse train`` makes: stratified, seed 0);
-- the team's dev set of real documents (``benchmarks/dev_real_labels.jsonl``), all 372 and the
-  130 of the blind batch;
+- the team's dev set of real documents (``benchmarks/dev_real_labels.jsonl``), all of it and its
+  two blind batches (130 and 120 documents);
 - every labelled SBIR abstract (the default bundle's transfer to real text; the label is the funder);
 - the SBIR year split (fit on 2008-2011, scored on 2012-2013), beside ``TfidfVectorizer()`` +
   ``LogisticRegression()`` on the same split.
@@ -51,6 +51,7 @@ def main() -> None:
     dev_rows = prepare([LabelledDoc(id=d["id"], text=d["text"], label=d["label"]) for d in dev], nlp, jobs=args.jobs)
     sbir_rows = prepare([LabelledDoc(id=r["id"], text=r["text"], label=r["label"]) for r in sbir], nlp, jobs=args.jobs)
     blind = dev_rows.subset(np.flatnonzero([d.get("batch") == "blind 2" for d in dev]))
+    blind3 = dev_rows.subset(np.flatnonzero([d.get("batch") == "blind 3" for d in dev]))
 
     split = StratifiedShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
     fit_idx, held_idx = next(split.split(np.zeros(len(seed.ids)), seed.labels))
@@ -62,8 +63,9 @@ def main() -> None:
     for name, scaling in (("with scaling", True), ("without", False)):
         team = fit_models(fit_part, seed=0, scaling=scaling)["document"]
         year = fit_models(sbir_rows.subset(early), seed=0, scaling=scaling)["document"]
-        results[name] = {"team held-out": metrics(team, held), "dev, all 372": metrics(team, dev_rows),
-                         "dev, blind 130": metrics(team, blind), "SBIR, all (transfer)": metrics(team, sbir_rows),
+        results[name] = {"team held-out": metrics(team, held), f"dev, all {len(dev)}": metrics(team, dev_rows),
+                         "dev, blind 2 (130)": metrics(team, blind),
+                         "dev, blind 3 (120)": metrics(team, blind3), "SBIR, all (transfer)": metrics(team, sbir_rows),
                          "SBIR 2012-2013 (retrained)": metrics(year, sbir_rows.subset(late))}
         print(f"fitted {name}", flush=True)
     texts = [r["text"] for r in sbir]

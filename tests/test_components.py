@@ -315,6 +315,13 @@ BATCH_KINDS = [
       ("THz radiation", "terahertz_device"), ("ASW", "anti_submarine_warfare"), ("sonobuoys", "sonobuoy"),
       ("genetic engineering", "genetic_engineering")]),
     ("An ASW-15 glider got a new tow hook.", []),
+    ("The ablative TPS of a reentry capsule; Ballistic Missile Defense (BMD) radars; VTOL air vehicles with reaction "
+     "wheels; hypergolic fuels and N2O4; a monopulse antenna; reserve thermal batteries.",
+     [("ablative TPS", "heat_shield"), ("Ballistic Missile Defense", "surface_to_air_missile"),
+      ("BMD", "surface_to_air_missile"), ("radars", "radar"), ("VTOL", "vtol_aircraft"),
+      ("reaction wheels", "reaction_wheel"), ("hypergolic fuels", "hypergolic_propellant"), ("N2O4", "nitrogen_tetroxide"),
+      ("monopulse antenna", "radar"), ("reserve thermal batteries", "reserve_battery")]),
+    ("Temporary Protected Status (TPS) holders; bone mineral density (BMD) scans.", []),
 ]
 
 
