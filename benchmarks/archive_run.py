@@ -2,7 +2,8 @@
 
 Builds (under --work, outside the repository) a tree of folders holding --files documents made
 from the real SBIR and Federal Register abstracts, cycled: mostly plain text, with Markdown,
-HTML, e-mail, Word, RTF, PowerPoint, Excel and PDF files among them, some saved without a suffix,
+HTML, e-mail (some with the document attached as .docx), Word, RTF, PowerPoint, Excel,
+OpenDocument text and spreadsheets and PDF files among them, some saved without a suffix,
 and a known set of bad files (empty, whitespace, binary, legacy Office, a zip, an image, a
 corrupt PDF, invalid UTF-8 noise). Then, in one run:
 - `dualuse tag ARCHIVE --jobs 2 -o records.jsonl` (timed, peak RSS of the process tree), and
@@ -73,6 +74,40 @@ def rich_file(kind: str, title: str, text: str) -> tuple[str, bytes]:
         msg["Subject"] = title[:200]
         msg.set_content(text)
         return ".eml", bytes(msg)
+    if kind == "eml-attached":  # a covering note with the document attached as .docx
+        from email.message import EmailMessage
+
+        msg = EmailMessage()
+        msg["Subject"] = "Fwd: " + title[:200]
+        msg.set_content("Please see the attached document.")
+        msg.add_attachment(rich_file("docx", title, text)[1], maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           filename="document.docx")
+        return ".eml", bytes(msg)
+    if kind in ("odt", "ods"):
+        from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import H, P
+
+        if kind == "odt":
+            document = OpenDocumentText()
+            document.text.addElement(H(outlinelevel=1, text=title[:200]))
+            for paragraph in text.split("\n"):
+                document.text.addElement(P(text=paragraph))
+        else:
+            document = OpenDocumentSpreadsheet()
+            sheet = Table(name="Sheet1")
+            for sentence in text.split(". "):
+                row = TableRow()
+                for value in (title[:50], sentence):
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=value))
+                    row.addElement(cell)
+                sheet.addElement(row)
+            document.spreadsheet.addElement(sheet)
+        out = io.BytesIO()
+        document.write(out)
+        return f".{kind}", out.getvalue()
     buf = io.BytesIO()
     if kind == "docx":
         import docx
@@ -113,9 +148,9 @@ def rich_file(kind: str, title: str, text: str) -> tuple[str, bytes]:
 def build(work: Path, n: int) -> tuple[Path, set[str], list[str]]:
     """The archive, the paths of its bad files, and the texts it holds (for the reference)."""
     archive = work / "archive"
-    marker = work / f"built-{n}-v2"
+    marker = work / f"built-{n}-v3"
     rows = texts()
-    kinds = ["html", "eml", "docx", "pptx", "xlsx", "pdf", "md", "noext-docx", "rtf"]
+    kinds = ["html", "eml", "docx", "pptx", "xlsx", "pdf", "md", "noext-docx", "rtf", "odt", "ods", "eml-attached"]
     bad = set()
     if not marker.exists():
         shutil.rmtree(work, ignore_errors=True)
