@@ -172,10 +172,7 @@ class TermRuler:
             forms = self._shipped_forms(terms)
         self.forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
         vocab = self.nlp.vocab
-        # Words of the terms, to recognise a word split by a hyphen inside it ("ener-gy").
-        self._joinable = _Joinable({w.lower() for exact, lower in self.forms.values()
-                                    for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()}
-                                   if self.label_field == "family" else set())
+        self._joinable_table = None  # made on first use (``_joinable``): a pipeline that only saves needs none
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
@@ -201,6 +198,14 @@ class TermRuler:
         self._has_exclusions = bool(exclusions)
         if exclusions:
             self._lower.add(_EXCLUDE, [_lower_pattern(words) for words in exclusions if words])
+
+    def _joinable(self) -> "_Joinable":
+        """The term words a hyphen inside a word may split ("ener-gy"), made once."""
+        if self._joinable_table is None:
+            self._joinable_table = _Joinable({w.lower() for exact, lower in self.forms.values()
+                                              for form in (*exact, *lower) for w in form
+                                              if len(w) >= 5 and w.isalpha()})
+        return self._joinable_table
 
     def _words_of(self, entry_id: str) -> frozenset:
         """The lower-case words of an entry's name and patterns (to tell whether a phrase is
@@ -230,7 +235,7 @@ class TermRuler:
         if self.label_field == "family":  # technology terms; cue phrases are short and rarely broken
             # one read of the token array serves the hyphen views and the acronym checks
             arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), self._joinable, arrays)
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), self._joinable(), arrays)
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -475,14 +480,10 @@ _OPEN, _CLOSE = np.uint64(get_string_id("(")), np.uint64(get_string_id(")"))
 
 
 class _Joinable:
-    """Term words that a hyphen may split ("energy" of "ener-gy"), with the hashes of every
-    first and last part they split into, so that a document's hyphenated pairs are sifted by
-    hash and only the few candidates are joined and checked as text."""
+    """The hashes of the term words that a hyphen may split ("energy" of "ener-gy")."""
 
     def __init__(self, words: set) -> None:
         self.words = frozenset(get_string_id(w) for w in words)
-        self.heads = frozenset(get_string_id(w[:k]) for w in words for k in range(1, len(w)))
-        self.tails = frozenset(get_string_id(w[k:]) for w in words for k in range(1, len(w)))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -500,13 +501,13 @@ def _split_words(doc: Doc, arrays: np.ndarray, joinable: _Joinable) -> list[tupl
         return []
     hyphens = hyphens[(arrays[hyphens, 1] == 0) & (arrays[hyphens - 1, 1] == 0)]
     out = []
+    strings = doc.vocab.strings  # the parts' lower-case text from their hashes, without Token objects
     for h, head, tail in zip(hyphens.tolist(), arrays[hyphens - 1, 2].tolist(), arrays[hyphens + 1, 2].tolist()):
-        if head not in joinable.heads or tail not in joinable.tails:
+        joined = strings[head] + strings[tail]
+        if get_string_id(joined) not in joinable.words or not joined.isalpha():
             continue
         left, right = doc[h - 1].text, doc[h + 1].text
-        if not (left.isalpha() and right.isalpha() and right[0].islower() and left[-1].islower()):
-            continue
-        if get_string_id((left + right).lower()) in joinable.words:
+        if right[0].islower() and left[-1].islower():
             out.append((h - 1, left + right))
     return out
 
