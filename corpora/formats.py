@@ -56,13 +56,21 @@ _SIGNATURES = (
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 
+def _signature_kind(data: bytes) -> str | None:
+    """What a file no reader handles is, by its first bytes (an OpenDocument zip by its kind)."""
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            return _zip_kind(data) or what
+    return None
+
+
 def read_text(data: bytes) -> tuple[str, dict]:
     try:
         text, encoding = decode(data)
     except UnreadableText:
-        for signature, what in _SIGNATURES:
-            if data.startswith(signature):
-                raise UnreadableText(f"not a text file: {_zip_kind(data) or what}") from None
+        kind = _signature_kind(data)
+        if kind is not None:
+            raise UnreadableText(f"not a text file: {kind}") from None
         raise
     return text, ({} if encoding == "utf-8" else {"encoding": encoding})
 
@@ -654,9 +662,9 @@ def _share_of_time_left(share: float):
 
 def _no_reader(content_type: str, data: bytes) -> str:
     """Why an attachment no reader handles is not read: what its first bytes say it is, or its type."""
-    for signature, what in _SIGNATURES:
-        if data.startswith(signature):
-            return _zip_kind(data) or what
+    kind = _signature_kind(data)
+    if kind is not None:
+        return kind
     if content_type.startswith("image/"):
         return f"an image ({content_type}): it has no text to read"
     return f"no reader for this type ({content_type})"
@@ -684,12 +692,9 @@ def _attachment_text(part, depth: int) -> tuple[str, list]:
             raise UnreadableText(f"a message nested more than {EMAIL_MAX_DEPTH} deep: not read")
         text, meta = _read_email(data, depth + 1)
         return text, meta.get("attachments_unread", [])
-    reader = _READERS.get(suffix)
+    reader = _READERS.get(suffix) or _sniffed_reader(data)
     if reader is None:
-        sniffed = sniffed_suffix(data)
-        if sniffed is not None:
-            reader = _or_text(_READERS[sniffed])
-        elif content_type == "text/html":
+        if content_type == "text/html":
             reader = read_html
         elif part.get_content_maintype() == "text" or (suffix and suffix in TEXT_SUFFIXES):
             if part.get_content_maintype() == "text" and part.get_param("charset") and not looks_binary(data):
@@ -794,8 +799,14 @@ def reader_for(suffix: str, data: bytes = b""):
     suffix = suffix.lower()
     if suffix in _READERS:
         return _READERS[suffix]
-    sniffed = sniffed_suffix(data) if data else None
-    return read_text if sniffed is None else _or_text(_READERS[sniffed])
+    return (_sniffed_reader(data) if data else None) or read_text
+
+
+def _sniffed_reader(data: bytes):
+    """The reader a file's first bytes call for (a PDF, RTF, Office or OpenDocument file that lost
+    its suffix), falling back to plain text; None when they call for none."""
+    sniffed = sniffed_suffix(data)
+    return None if sniffed is None else _or_text(_READERS[sniffed])
 
 
 def _or_text(reader):

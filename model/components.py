@@ -173,6 +173,7 @@ class TermRuler:
         self.forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
         vocab = self.nlp.vocab
         self._joinable_table = None  # made on first use (``_joinable``): a pipeline that only saves needs none
+        self._entry_words: dict = {}  # entry id -> its words, made on first use (``_words_of``)
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
@@ -210,12 +211,11 @@ class TermRuler:
     def _words_of(self, entry_id: str) -> frozenset:
         """The lower-case words of an entry's name and patterns (to tell whether a phrase is
         about the same thing), computed once per entry."""
-        cache = self.__dict__.setdefault("_entry_words", {})
-        if entry_id not in cache:
+        if entry_id not in self._entry_words:
             entry = self.terms.by_id[entry_id]
             text = " ".join([entry.name, *entry.patterns, *entry.context_patterns]).lower()
-            cache[entry_id] = frozenset(re.findall(r"[a-z0-9]+", text))
-        return cache[entry_id]
+            self._entry_words[entry_id] = frozenset(re.findall(r"[a-z0-9]+", text))
+        return self._entry_words[entry_id]
 
     def _entry_of(self, phrase: Span) -> tuple[int, int] | None:
         """(label, id) of the term that ``phrase`` names exactly, by itself (the ruler's own
@@ -231,7 +231,6 @@ class TermRuler:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
         matches = self._lower(doc) + self._exact(doc)
-        arrays = None
         if self.label_field == "family":  # technology terms; cue phrases are short and rarely broken
             # one read of the token array serves the hyphen views and the acronym checks
             arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
@@ -245,8 +244,7 @@ class TermRuler:
             spans = _in_context(doc, spans, self._context_of)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
-            spans = _without_redefined_acronyms(doc, spans, self._words_of,
-                                                doc.to_array(ORTH) if arrays is None else arrays[:, 1])
+            spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
         doc.spans[self.spans_key] = spans
         if self.label_field == "family":
             # Only technology spans carry term attributes: span extension values are keyed by
@@ -571,10 +569,10 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
         return None
     inner = doc[open_at + 1:close]
     text = inner.text
-    if " " in text or len(text) < 2 or len(text) > 12:
+    if len(text) > 12:
         return None
-    core = text[:-1] if text.endswith("s") and text[-2:-1].isupper() else text
-    if sum(c.isupper() for c in core) < 2 or not core[0].isalpha():
+    core = _singular(text)
+    if not _is_acronym(core):
         return None
     for start in _long_form_starts(doc, span, core):
         long_form = doc[start:span.end]
@@ -648,9 +646,7 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> l
         found = _defined_acronym(doc, span, entry_of)
         if found:
             start, end, label, span_id = found
-            text = doc[start:end].text
-            if text.endswith("s") and text[-2:-1].isupper():
-                text = text[:-1]
+            text = _singular(doc[start:end].text)
             defined.setdefault(text, (label, span_id, end - start, doc[start].orth))
             tail = _compound_tail(text, span) if span_id == span.id else None
             if tail:

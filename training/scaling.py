@@ -13,8 +13,8 @@ def nb_ratios(X, labels: np.ndarray, weights: np.ndarray | None = None, *, alpha
     """Per key, the log ratio of the smoothed share of military documents holding it to that
     share among civilian documents (the naive-Bayes log-count ratio). Multiplying the TF-IDF
     columns by it before the logistic regression (as in Wang and Manning's NB-SVM) lets a key
-    seen in only one class weigh from the start: on the team's real dev set this lifted ROC AUC
-    from 0.950 to 0.971 (BENCHMARKS.md)."""
+    seen in only one class weigh from the start: on the first 372 documents of the team's real
+    dev set this lifted ROC AUC from 0.950 to 0.972 (BENCHMARKS.md)."""
     military = np.asarray(labels) == POSITIVE
     present = (X > 0).astype(np.float64).tocsr()
     w = np.ones(present.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
