@@ -201,11 +201,25 @@ class TermRuler:
             self._lower.add(_EXCLUDE, [_lower_pattern(words) for words in exclusions if words])
 
     def _joinable(self) -> "_Joinable":
-        """The term words a hyphen inside a word may split ("ener-gy"), made once."""
+        """The term words a hyphen inside a word may split ("ener-gy"), made once.
+
+        A word written with a common prefix and a hyphen ("multi-sensor", "anti-tamper") is
+        most of them: for those the matchers get the hyphenated forms as patterns of their own
+        (tokens "multi", "-", "sensor"), found on the document itself, and only the other
+        splits need a view (``_hyphen_joined_matches``)."""
         if self._joinable_table is None:
-            self._joinable_table = _Joinable({w.lower() for exact, lower in self.forms.values()
-                                              for form in (*exact, *lower) for w in form
-                                              if len(w) >= 5 and w.isalpha()})
+            words = {w.lower() for exact, lower in self.forms.values()
+                     for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()}
+            splits = {w: [(p, w[len(p):]) for p in _PREFIXES_BY_START.get(w[:2], ())
+                          if w.startswith(p) and len(w) - len(p) >= 3] for w in words}
+            splits = {w: s for w, s in splits.items() if s}
+            for key, (exact, lower) in self.forms.items():
+                for matcher, forms, pattern in ((self._exact, exact, _exact_pattern),
+                                                (self._lower, lower, _lower_pattern)):
+                    variants = [v for form in forms for v in _prefix_variants(form, splits)]
+                    if variants:
+                        matcher.add(key, [pattern(v) for v in variants])
+            self._joinable_table = _Joinable(words, {pair for pairs in splits.values() for pair in pairs})
         return self._joinable_table
 
     def _words_of(self, entry_id: str) -> frozenset:
@@ -477,11 +491,36 @@ _HYPHEN = np.uint64(get_string_id("-"))
 _OPEN, _CLOSE = np.uint64(get_string_id("(")), np.uint64(get_string_id(")"))
 
 
-class _Joinable:
-    """The hashes of the term words that a hyphen may split ("energy" of "ener-gy")."""
+# Prefixes written with a hyphen or without ("multi-sensor", "multisensor"); a term word that
+# begins with one also gets its hyphenated form as a pattern (``TermRuler._joinable``).
+_PREFIXES = ("aero", "anti", "astro", "auto", "bi", "bio", "co", "counter", "cross", "cyber", "de",
+             "dual", "electro", "exo", "geo", "hydro", "hyper", "infra", "inter", "intra", "long",
+             "macro", "magneto", "mega", "meta", "micro", "mid", "milli", "mini", "mono", "multi",
+             "nano", "non", "opto", "over", "para", "photo", "poly", "post", "pre", "pseudo",
+             "quasi", "radio", "re", "self", "semi", "short", "space", "sub", "super", "tele",
+             "thermo", "trans", "tri", "ultra", "un", "under", "uni", "wide")
 
-    def __init__(self, words: set) -> None:
+_PREFIXES_BY_START: dict = {}
+for _prefix in _PREFIXES:
+    _PREFIXES_BY_START.setdefault(_prefix[:2], []).append(_prefix)
+
+
+def _prefix_variants(form: list[str], splits: dict) -> list[list[str]]:
+    """``form`` with one word written with its prefix and a hyphen ("multisensor data fusion"
+    -> "multi - sensor data fusion"), one variant per (prefix, rest) split of a lower-case word
+    in ``splits``."""
+    return [[*form[:i], prefix, "-", rest, *form[i + 1:]]
+            for i, word in enumerate(form) if word in splits
+            for prefix, rest in splits[word]]
+
+
+class _Joinable:
+    """The term words that a hyphen may split ("energy" of "ener-gy"), as hashes, less the
+    splits the matchers already have as patterns (``covered``: (prefix, rest) pairs)."""
+
+    def __init__(self, words: set, covered: set = frozenset()) -> None:
         self.words = frozenset(get_string_id(w) for w in words)
+        self.covered = frozenset((get_string_id(head), get_string_id(tail)) for head, tail in covered)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -493,16 +532,17 @@ def _split_words(doc: Doc, arrays: np.ndarray, joinable: _Joinable) -> list[tupl
     word of ``joinable``. ``arrays``: the document's ORTH, SPACY and LOWER columns."""
     if not len(joinable):
         return []
-    hyphens = np.flatnonzero(arrays[:, 0] == _HYPHEN)  # one pass over the document; the rest on a few
-    hyphens = hyphens[(hyphens > 0) & (hyphens < len(arrays) - 1)]
-    if not len(hyphens):
+    # one pass over the document, the rest on the few hyphens between two words
+    hyphens = np.flatnonzero(arrays[1:-1, 0] == _HYPHEN) + 1
+    if not hyphens.size:
         return []
     hyphens = hyphens[(arrays[hyphens, 1] == 0) & (arrays[hyphens - 1, 1] == 0)]
     out = []
     strings = doc.vocab.strings  # the parts' lower-case text from their hashes, without Token objects
     for h, head, tail in zip(hyphens.tolist(), arrays[hyphens - 1, 2].tolist(), arrays[hyphens + 1, 2].tolist()):
         joined = strings[head] + strings[tail]
-        if get_string_id(joined) not in joinable.words or not joined.isalpha():
+        if (get_string_id(joined) not in joinable.words or not joined.isalpha()
+                or (head, tail) in joinable.covered):
             continue
         left, right = doc[h - 1].text, doc[h + 1].text
         if right[0].islower() and left[-1].islower():

@@ -396,3 +396,20 @@ def test_a_word_split_by_a_hyphen_inside_it_is_joined_when_it_makes_a_term(defau
         ("directed ener-gy", "directed_energy_weapon"),
         ("nano-satellites", "small_satellite"), ("semi-conductor lasers", "semiconductor_laser"),
         ("un-manned aircraft", "unmanned_aerial_vehicle"), ("radar", "radar")]
+
+
+def test_a_term_word_with_a_hyphenated_prefix_is_a_pattern_of_its_own(default_nlp):
+    """"multi-spectral" and the like are matched on the document itself, in any case ("Multi-
+    Spectral Imaging" in a title), without the view a typesetting break needs; only the splits
+    no pattern has are left for the view."""
+    from spacy.strings import get_string_id
+
+    from dualuse.model.components import TECH_KEY
+
+    text = "Multi-Spectral Imaging (MSI) and Micro Electro-Mechanical Systems for a nano-satellite."
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
+        ("Multi-Spectral Imaging", "multispectral_imaging"), ("MSI", "multispectral_imaging"),
+        ("Micro Electro-Mechanical Systems", "mems_device"), ("nano-satellite", "small_satellite")]
+    covered = default_nlp.get_pipe(TECH_KEY)._joinable().covered
+    assert (get_string_id("multi"), get_string_id("spectral")) in covered  # has its pattern
+    assert (get_string_id("ener"), get_string_id("gy")) not in covered  # left for the view
