@@ -4,7 +4,9 @@ for 492 SBIR and Federal Register abstracts (the first 200, then 19 export-contr
 ``"batch": "defence trade"``, then 130 drawn at random and labelled before any model was judged
 on them, marked ``"batch": "blind 2"``: 60 SBIR, 30 Federal Register, 40 Federal Register
 abstracts naming a defence or technology keyword; then 120 more drawn the same way and labelled
-blind, ``"batch": "blind 3"``: 50 SBIR, 30 and 40 Federal Register), scored with a bundle. The texts are read from
+blind, ``"batch": "blind 3"``: 50 SBIR, 30 and 40 Federal Register; then 120 more, ``"batch":
+"blind 4"``: 40 SBIR, 50 Federal Register notices of defence or veterans' agencies, 30 Federal
+Register abstracts naming a technology word), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
     python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 import numpy as np
 
@@ -24,6 +27,11 @@ from dualuse.training.evaluate import binary_metrics
 from common import FEDERAL_REGISTER, ROOT, SBIR, read_jsonl_gz
 
 LABELS = ROOT / "benchmarks" / "dev_real_labels.jsonl"
+# How blind 4 drew its 50 notices of defence and veterans' agencies (the other 30 Federal Register
+# abstracts were drawn among those this does not match).
+AGENCY = re.compile(r"Department of Defense|Department of the (Army|Navy|Air Force)|Corps of Engineers|Defense "
+                    r"(Logistics|Health|Acquisition|Security|Threat|Intelligence)|Veterans Affairs|\bDoD\b|"
+                    r"Uniformed Services|Military", re.I)
 
 
 def load_dev() -> list[dict]:
@@ -66,7 +74,13 @@ def main() -> None:
                                                            for d in dev])),
                        ("blind 3 (added later)", np.array([d.get("batch") == "blind 3" for d in dev])),
                        ("blind 3, not ambiguous", np.array([d.get("batch") == "blind 3" and not d.get("ambiguous")
-                                                           for d in dev]))):
+                                                           for d in dev])),
+                       ("blind 4 (added later)", np.array([d.get("batch") == "blind 4" for d in dev])),
+                       ("blind 4, not ambiguous", np.array([d.get("batch") == "blind 4" and not d.get("ambiguous")
+                                                           for d in dev])),
+                       ("blind 4, defence and veterans' agencies", np.array([d.get("batch") == "blind 4" and d["id"].startswith("fr")
+                                                                            and AGENCY.search(d["title"] + " " + d["text"])
+                                                                            for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
               f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")

@@ -289,6 +289,10 @@ def _converted(data: bytes, doc_id: str, source: str, suffix: str, timeout: floa
     text) gets ``timeout`` seconds, then an error record."""
     reader = reader_for(suffix, data)
     seconds = None if reader is read_text else timeout  # conversions may run long
+    if seconds and not _timer_here():
+        from .isolated import converter  # a thread without the timer: a child process converts
+
+        return converter().convert(data, doc_id, source, suffix, seconds)
     try:
         with time_limit(seconds):
             return from_bytes(data, doc_id, source, reader=reader)
@@ -301,13 +305,24 @@ class ConversionTimeout(BaseException):
     ``except Exception`` (a reader's catch-all for damaged files) must not take it for one."""
 
 
+def _timer_here() -> bool:
+    """Whether ``time_limit`` can interrupt this thread: only the main thread of a process, on a
+    system with interval timers."""
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
+def can_limit_time() -> bool:
+    """Whether a conversion started here gets its time limit: by the timer in the main thread, by
+    a child process (``isolated``) in other threads where the system has both."""
+    return hasattr(signal, "setitimer")
+
+
 @contextmanager
 def time_limit(seconds: float | None):
     """Raise ``ConversionTimeout`` in this block after ``seconds`` (a real-time timer and
     SIGALRM; no limit for 0 or None). Only where signals can be used, the main thread of a
-    process that has the timer: a worker thread (a Dask worker's) converts without a limit."""
-    if (not seconds or threading.current_thread() is not threading.main_thread()
-            or not hasattr(signal, "setitimer")):
+    process that has the timer; ``_converted`` sends a conversion elsewhere to a child process."""
+    if not seconds or not _timer_here():
         yield
         return
 

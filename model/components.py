@@ -10,6 +10,7 @@ or on lower-case noise. Overlapping matches keep the longest.
 
 from __future__ import annotations
 
+
 import re
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -369,12 +370,29 @@ def _exact_pattern(words: list[str]) -> tuple:
     ``PhraseMatcher.add`` takes such a sequence of attribute values in place of a Doc (it is
     what it keeps of a Doc pattern anyway). Building 20,000 pattern Docs instead, each word
     made a lexeme, was most of the time a bundle took to load."""
-    return tuple(get_string_id(w) for w in words)
+    return tuple(map(_ORTH_IDS.__getitem__, words))
 
 
 def _lower_pattern(words: list[str]) -> tuple:
     """A pattern for the LOWER matcher: what a token's LOWER is, the hash of ``text.lower()``."""
-    return tuple(get_string_id(w.lower()) for w in words)
+    return tuple(map(_LOWER_IDS.__getitem__, words))
+
+
+class _Ids(dict):
+    """word -> its hash, computed on first use and kept: the 20,000 patterns share their words,
+    and a training run builds its pipeline twice (hashing every word of every pattern was a
+    third of building one)."""
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = get_string_id(word.lower() if self.lower else word)
+        return value
+
+
+_ORTH_IDS, _LOWER_IDS = _Ids(lower=False), _Ids(lower=True)
 
 
 def _longest_matches(matches: list) -> list:

@@ -139,3 +139,28 @@ def test_shard_names_an_over_long_line_as_one_process_does(tmp_path):
     records = [json.loads(line) for line in lines]
     assert [r["id"] for r in records] == [d.id for d in iter_documents([str(src)], options=options)]
     assert [r["id"] for r in records] == ["a", f"{src}:2", "c"] and "line too long" in records[1]["error"]
+
+
+def test_a_stuck_conversion_on_a_worker_thread_gets_its_record_and_the_shard_goes_on(tmp_path, monkeypatch):
+    """A task runs in a worker's thread, where no timer signal reaches: a converter that never
+    returns (here a PDF reader made to sleep) is stopped at --timeout in its child process, the
+    file gets its error record, and the rest of the shard is tagged."""
+    from dualuse.corpora import isolated
+    from dualuse.corpora.readers import ReadOptions
+
+    stuck = ("import time; from dualuse.corpora import formats; formats._READERS['.pdf'] = lambda data: time.sleep(60); "
+             "from dualuse.corpora.isolated import main; main()")
+    monkeypatch.setattr(isolated, "CHILD", [sys.executable, "-c", stuck])
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 stuck")
+    (tmp_path / "b.txt").write_text(MIL)
+    (tmp_path / "c.html").write_text(f"<p>{CIV}</p>")
+    shard = distributed.Shard(0, files=tuple((n, str(tmp_path / n)) for n in ("a.pdf", "b.txt", "c.html")))
+    out = []
+    worker = threading.Thread(target=lambda: out.append(distributed.tag_shard(
+        shard, distributed.pack_bundle(None), ReadOptions(timeout=1.0), None, 64)))
+    worker.start()
+    worker.join(120)
+    records = [json.loads(line) for line in out[0]]
+    assert [r["id"] for r in records] == ["a.pdf", "b.txt", "c.html"]
+    assert records[0]["error"] == "conversion took longer than 1 s (--timeout): not read"
+    assert records[1]["flag"] == "military" and records[2]["error"] is None and records[2]["mentions"]

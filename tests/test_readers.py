@@ -5,6 +5,7 @@ import json
 import os
 import re
 
+import pytest
 
 from dualuse.corpora.readers import ReadOptions, iter_documents, iter_stdin, read_stream
 
@@ -826,3 +827,75 @@ def test_pages_of_sheets_and_attachments_reach_the_records(tmp_path):
                                                         "text to read (run OCR first)"}]}
     assert mail_rec["mentions"] and {m["page"] for m in mail_rec["mentions"]} == {2}
     assert all(e["page"] == 2 for e in mail_rec["evidence"])
+
+
+def _in_thread(function, *args):
+    """``function(*args)`` run in a thread that is not the main one (as a Dask worker runs a task)."""
+    import threading
+
+    out = []
+    thread = threading.Thread(target=lambda: out.append(function(*args)))
+    thread.start()
+    thread.join(60)
+    assert out, "the thread did not finish"
+    return out[0]
+
+
+def test_a_conversion_in_a_worker_thread_gets_its_time_limit_from_a_child_process():
+    """The timer signal reaches only the main thread: elsewhere the conversion runs in a child
+    process (one per thread, kept), with the same result as in the main thread."""
+    from dualuse.corpora import isolated
+    from dualuse.corpora.readers import _converted
+
+    html = b"<html><body><h1>Radar</h1><p>Lidar notes.</p></body></html>"
+    here = _converted(html, "a", "a.html", ".html", 30.0)
+    there = _in_thread(lambda: (_converted(html, "a", "a.html", ".html", 30.0), isolated.converter()._proc.pid,
+                                _converted(html, "b", "b.html", ".html", 30.0), isolated.converter()._proc.pid))
+    assert there[0] == here and here.error is None and "Lidar notes." in here.text
+    assert there[2].id == "b" and there[2].text == here.text
+    assert there[1] == there[3]  # the thread's child serves its next file too
+    assert _in_thread(_converted, b"plain radar text", "t", "t.txt", ".txt", 30.0).text == "plain radar text"
+
+
+STUCK_PDF = ("import time; from dualuse.corpora import formats; formats._READERS['.pdf'] = lambda data: time.sleep(60); "
+             "{extra}; from dualuse.corpora.isolated import main; main()")
+
+
+@pytest.mark.parametrize("extra, grace", [
+    ("pass", 30.0),  # the child's own timer ends the conversion
+    ("import contextlib, dualuse.corpora.readers as r; r.time_limit = lambda s: contextlib.nullcontext()", 0.5),
+])
+def test_a_stuck_conversion_in_a_child_gets_an_error_record_and_the_next_file_is_read(extra, grace):
+    """Whether the child's timer fires or the child is stuck where no timer reaches (then it is
+    killed after the grace), the file gets the time-limit record; the next file is read."""
+    import sys
+    import time
+
+    from dualuse.corpora.isolated import ConverterProcess
+
+    conv = ConverterProcess([sys.executable, "-c", STUCK_PDF.format(extra=extra)], grace=grace)
+    try:
+        started = time.monotonic()
+        doc = conv.convert(b"%PDF-1.4 whatever", "stuck", "stuck.pdf", ".pdf", 0.5)
+        assert time.monotonic() - started < 20
+        assert doc.error == "conversion took longer than 0.5 s (--timeout): not read" and doc.id == "stuck"
+        after = conv.convert(b"<p>Sonar</p>", "next", "next.html", ".html", 5.0)
+        assert after.error is None and after.text == "Sonar"
+    finally:
+        conv.close()
+
+
+def test_a_child_that_dies_gives_an_error_record_and_is_started_again():
+    import sys
+
+    from dualuse.corpora.isolated import ConverterProcess
+
+    crash = ("import os; from dualuse.corpora import formats; formats._READERS['.pdf'] = lambda data: os._exit(7); "
+             "from dualuse.corpora.isolated import main; main()")
+    conv = ConverterProcess([sys.executable, "-c", crash])
+    try:
+        doc = conv.convert(b"%PDF-1.4", "crash", "crash.pdf", ".pdf", 5.0)
+        assert doc.error == "the conversion process ended (exit code 7): not read" and doc.source == "crash.pdf"
+        assert conv.convert(b"<p>Lidar</p>", "ok", "ok.html", ".html", 5.0).text == "Lidar"
+    finally:
+        conv.close()
