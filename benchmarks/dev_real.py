@@ -79,7 +79,7 @@ def main() -> None:
                        ("blind 4, not ambiguous", np.array([d.get("batch") == "blind 4" and not d.get("ambiguous")
                                                            for d in dev])),
                        ("blind 4, defence and veterans' agencies", np.array([d.get("batch") == "blind 4" and d["id"].startswith("fr")
-                                                                            and AGENCY.search(d["title"] + " " + d["text"])
+                                                                            and bool(AGENCY.search(d["title"] + " " + d["text"]))
                                                                             for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "

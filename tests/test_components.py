@@ -322,6 +322,16 @@ BATCH_KINDS = [
       ("reaction wheels", "reaction_wheel"), ("hypergolic fuels", "hypergolic_propellant"), ("N2O4", "nitrogen_tetroxide"),
       ("monopulse antenna", "radar"), ("reserve thermal batteries", "reserve_battery")]),
     ("Temporary Protected Status (TPS) holders; bone mineral density (BMD) scans.", []),
+    # batch 12
+    ("Network Intrusion Detection Systems (NIDS) guard the enclave; each NIDS logs alerts. Cavity ring-down "
+     "spectroscopy (CRDS) analyzers see ppb traces. Thermites of CuO with nano-Al powders; ceramic armor; "
+     "multi-level security; a DSP/FPGA/SDR radio board; MEMs fuzes.",
+     [("Network Intrusion Detection Systems", "network_intrusion_detection"), ("NIDS", "network_intrusion_detection"),
+      ("NIDS", "network_intrusion_detection"), ("Cavity ring-down spectroscopy", "cavity_ring_down_spectroscopy"),
+      ("CRDS", "cavity_ring_down_spectroscopy"), ("Thermites", "thermite"), ("nano-Al", "nano_aluminium_powder"),
+      ("ceramic armor", "body_armour"), ("multi-level security", "cross_domain_solution"), ("FPGA", "fpga"),
+      ("SDR", "software_defined_radio"), ("MEMs", "mems_device"), ("fuzes", "fuze")]),
+    ("The IMF allocated SDR holdings to members; the nano-Al alloy plates were rolled.", []),
 ]
 
 
@@ -337,7 +347,8 @@ BATCH_KINDS = [
     ("Devices such as Field Programmable Gates Arrays (FPGAs). The FPGA is fast.",
      [("FPGAs", "fpga"), ("FPGA", "fpga")]),
     # an appositive is not a definition
-    ("A rad-hard ASIC is designed: a single reliable component (ASIC).", [("ASIC", "asic"), ("ASIC", "asic")]),
+    ("A rad-hard ASIC is designed: a single reliable component (ASIC).",
+     [("rad-hard", "radiation_hardened_electronics"), ("ASIC", "asic"), ("ASIC", "asic")]),
 ])
 def test_an_acronym_the_document_defines_as_something_unrelated_is_not_a_mention(default_nlp, text, expected):
     assert [(t, i) for t, _, i in tech(default_nlp, text)] == expected
@@ -410,6 +421,10 @@ def test_a_term_word_with_a_hyphenated_prefix_is_a_pattern_of_its_own(default_nl
     assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
         ("Multi-Spectral Imaging", "multispectral_imaging"), ("MSI", "multispectral_imaging"),
         ("Micro Electro-Mechanical Systems", "mems_device"), ("nano-satellite", "small_satellite")]
+    from dualuse.model.pipeline import build_pipeline
+
+    first = build_pipeline()("Multi-Spectral Imaging")  # a new pipeline's first document too
+    assert [s.id_ for s in first.spans[TECH_KEY]] == ["multispectral_imaging"]
     covered = default_nlp.get_pipe(TECH_KEY)._joinable().covered
     assert (get_string_id("multi"), get_string_id("spectral")) in covered  # has its pattern
     assert (get_string_id("ener"), get_string_id("gy")) not in covered  # left for the view
