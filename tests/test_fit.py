@@ -25,6 +25,21 @@ def test_review_band_disappears_when_review_costs_as_much_as_an_error():
     assert th["civilian"] <= th["military"]
 
 
+def test_a_held_out_set_separated_with_room_to_spare_gets_the_calibrated_band():
+    """Any band between the two classes costs nothing here: the one calibrated probabilities
+    call for (review between review_cost and 1 - review_cost) is taken, not an edge of the gap.
+    Where the best band is clearly better, it wins over the calibrated one."""
+    rng = np.random.default_rng(0)
+    probs = np.concatenate([rng.uniform(0.0, 0.08, 50), rng.uniform(0.92, 1.0, 50)])
+    y = np.repeat([False, True], 50)
+    assert choose_thresholds(y, probs, review_cost=0.25) == {"military": 0.75, "civilian": 0.25, "review_cost": 0.25}
+    assert choose_thresholds(y, probs, review_cost=0.1) == {"military": 0.9, "civilian": 0.1, "review_cost": 0.1}
+    # civilian documents up to 0.85: a military threshold of 0.75 would cost 20 mistakes
+    probs = np.concatenate([rng.uniform(0.6, 0.85, 20), rng.uniform(0.0, 0.1, 30), rng.uniform(0.9, 1.0, 50)])
+    th = choose_thresholds(y, probs, review_cost=0.25)
+    assert th["military"] > probs[:20].max() and th["civilian"] == 0.25
+
+
 def test_expected_calibration_error():
     y = np.array([0, 0, 1, 1])
     assert expected_calibration_error(y, np.array([0.0, 0.0, 1.0, 1.0])) == pytest.approx(0.0)

@@ -89,24 +89,27 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost: float = 0.25) -> dict:
+def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost: float = 0.25,
+                      tolerance: float = 0.5) -> dict:
     """The two thresholds of the review band, chosen on held-out data.
 
     Each held-out document costs 1 when flagged wrongly and ``review_cost`` when sent to
-    review; the thresholds minimise the total. Where several pairs cost the same (nothing
-    held out falls between them), the widest band wins: on unseen text, sending a doubtful
-    document to a person is the safer mistake.
+    review. Of the pairs whose total is within ``tolerance`` (two reviews, never a mistake) of the
+    least, the one nearest the band that calibrated probabilities call for wins: military from
+    1 - ``review_cost``, civilian below ``review_cost`` (the expected cost of each flag is then
+    the smallest). A held-out set that a model separates almost perfectly leaves wide ranges of
+    thresholds at the same cost; picking the widest band or the first pair there moved the
+    military threshold of the default bundle between 0.45 and 0.79 from one corpus addition to
+    the next, while the costs on our real dev set barely differed.
     """
     y = np.asarray(y_military, dtype=bool)
     probs = np.asarray(probs, dtype=float)
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    best = None
-    for low in grid[grid <= 0.5]:
-        for high in grid[grid >= low]:
-            mil, civ = probs >= high, probs < low
-            cost = (mil & ~y).sum() + (civ & y).sum() + review_cost * (~mil & ~civ).sum()
-            key = (round(float(cost), 6), -(high - low))
-            if best is None or key < best[0]:
-                best = (key, float(low), float(high))
-    _, low, high = best
+    pairs = [(float(low), float(high)) for low in grid[grid <= 0.5] for high in grid[grid >= low]]
+    costs = np.array([((probs >= high) & ~y).sum() + ((probs < low) & y).sum()
+                      + review_cost * ((probs >= low) & (probs < high)).sum() for low, high in pairs])
+    anchor_low, anchor_high = min(review_cost, 0.5), max(1.0 - review_cost, 0.5)
+    near = np.flatnonzero(costs <= costs.min() + tolerance + 1e-9)
+    low, high = min((pairs[i] for i in near),
+                    key=lambda p: (round(abs(p[0] - anchor_low) + abs(p[1] - anchor_high), 6), -(p[1] - p[0])))
     return {"military": high, "civilian": low, "review_cost": review_cost}
