@@ -332,6 +332,15 @@ BATCH_KINDS = [
       ("ceramic armor", "body_armour"), ("multi-level security", "cross_domain_solution"), ("FPGA", "fpga"),
       ("SDR", "software_defined_radio"), ("MEMs", "mems_device"), ("fuzes", "fuze")]),
     ("The IMF allocated SDR holdings to members; the nano-Al alloy plates were rolled.", []),
+    # batch 13
+    ("Infrared (IR) sensors and IR photodetectors; evolutionary algorithms; an anti-jam radio; bipropellant, "
+     "hypergolic thrusters burning MMH/NTO; phase-stabilized ammonium nitrate (PSAN) inflators.",
+     [("Infrared (IR) sensors", "infrared_detector"), ("IR photodetectors", "infrared_detector"),
+      ("evolutionary algorithms", "machine_learning"), ("anti-jam radio", "anti_jam_communications"),
+      ("bipropellant", "liquid_rocket_engine"), ("hypergolic", "hypergolic_propellant"),
+      ("MMH", "hydrazine_derivative_fuels"), ("NTO", "nitrogen_tetroxide"),
+      ("phase-stabilized ammonium nitrate", "ammonium_nitrate"), ("PSAN", "ammonium_nitrate")]),
+    ("The NTO filed its annual report.", []),
 ]
 
 
