@@ -105,9 +105,20 @@ def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost:
     y = np.asarray(y_military, dtype=bool)
     probs = np.asarray(probs, dtype=float)
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    pairs = [(float(low), float(high)) for low in grid[grid <= 0.5] for high in grid[grid >= low]]
-    costs = np.array([((probs >= high) & ~y).sum() + ((probs < low) & y).sum()
-                      + review_cost * ((probs >= low) & (probs < high)).sum() for low, high in pairs])
+    # counts below each grid value, per class, by binary search: a held-out part of any size
+    mil_below = np.searchsorted(np.sort(probs[y]), grid, side="left")
+    civ_below = np.searchsorted(np.sort(probs[~y]), grid, side="left")
+    n_civ = int((~y).sum())
+    pairs, costs = [], []
+    for i, low in enumerate(grid):
+        if low > 0.5:
+            break
+        for j in range(i, len(grid)):
+            wrong = (n_civ - civ_below[j]) + mil_below[i]  # civilian flagged military, military flagged civilian
+            review = (civ_below[j] - civ_below[i]) + (mil_below[j] - mil_below[i])
+            pairs.append((float(low), float(grid[j])))
+            costs.append(wrong + review_cost * review)
+    costs = np.array(costs, dtype=float)
     anchor_low, anchor_high = min(review_cost, 0.5), max(1.0 - review_cost, 0.5)
     near = np.flatnonzero(costs <= costs.min() + tolerance + 1e-9)
     low, high = min((pairs[i] for i in near),

@@ -441,8 +441,8 @@ def _serve(reply_fd: int) -> None:
 class LearnerProcess:
     """``learn_and_report`` in a new interpreter (``python -c``: nothing of the caller's
     ``__main__`` is run again, whatever threads the caller has, on every platform). Start it
-    early; ``run`` hands it the extracted chunks and waits, relaying progress; ``close`` ends
-    it, also when training stopped before asking anything."""
+    early; ``submit`` hands it the extracted chunks, ``result`` waits, relaying progress (``run``:
+    both); ``close`` ends it, also when training stopped before asking anything."""
 
     def __init__(self) -> None:
         import os
@@ -461,28 +461,24 @@ class LearnerProcess:
                                       stdout=subprocess.PIPE, env=env)
 
     def run(self, extracted: Extracted, *, progress: Callable[[int, int], None] | None = None, **kwargs) -> dict:
-        import pickle
+        self.submit(extracted, **kwargs)
+        return self.result(progress=progress)
 
-        def receive():
-            try:
-                return pickle.load(self._proc.stdout)
-            except EOFError:
-                code = self._proc.wait()
-                raise LearnerError(f"the learner process ended unexpectedly (exit code {code})") from None
-            except Exception as exc:  # unreadable: it is not waited for, it is ended
-                self._proc.kill()
-                self._proc.wait()
-                raise LearnerError(f"the learner process sent what could not be read ({type(exc).__name__}: "
-                                   f"{exc})") from None
+    def submit(self, extracted: Extracted, **kwargs) -> None:
+        """Hand the learner its work; ``result`` waits for it (this process may work meanwhile)."""
+        import pickle
 
         try:
             pickle.dump({"extracted": extracted, **kwargs}, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._proc.stdin.close()
         except OSError:  # it is gone: say how
-            receive()
+            self._receive()
             raise
+
+    def result(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
+        """The learner's result, relaying its progress; its error raised here."""
         while True:
-            kind, *payload = receive()
+            kind, *payload = self._receive()
             if kind == "progress":
                 if progress is not None:
                     progress(*payload)
@@ -490,6 +486,20 @@ class LearnerProcess:
                 _reraise(*payload)
             else:
                 return payload[0]
+
+    def _receive(self):
+        import pickle
+
+        try:
+            return pickle.load(self._proc.stdout)
+        except EOFError:
+            code = self._proc.wait()
+            raise LearnerError(f"the learner process ended unexpectedly (exit code {code})") from None
+        except Exception as exc:  # unreadable: it is not waited for, it is ended
+            self._proc.kill()
+            self._proc.wait()
+            raise LearnerError(f"the learner process sent what could not be read ({type(exc).__name__}: "
+                               f"{exc})") from None
 
     def close(self) -> None:
         import subprocess

@@ -125,16 +125,22 @@ def _check_counts(counts: dict) -> None:
         raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
 
 
-def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, version, force) -> dict:
+def _fresh_pipeline(nlp):
+    """A pipeline over ``nlp``'s terms that has read nothing, for the bundle: the one that read
+    the corpus holds the corpus's words in its string store (the first documents a pipeline
+    reads are kept, see ``zones``), and the bundle's strings would depend on how the corpus was
+    read."""
     from dualuse.model.components import CUES_KEY, TECH_KEY
     from dualuse.model.pipeline import build_pipeline
 
+    return build_pipeline(nlp.get_pipe(TECH_KEY).terms, nlp.get_pipe(CUES_KEY).terms)
+
+
+def _write(nlp, models, thresholds, report, corpus, out, packed, *, name, version, force, fresh=None) -> dict:
+    """Write the bundle; ``fresh``: the pipeline to save, if already built (``_fresh_pipeline``)."""
     from .package import package
 
-    # The bundle gets a pipeline that has read nothing: the one that read the corpus holds the
-    # corpus's words in its string store (the first documents a pipeline reads are kept, see
-    # ``zones``), and the bundle's strings would depend on how the corpus was read.
-    nlp = build_pipeline(nlp.get_pipe(TECH_KEY).terms, nlp.get_pipe(CUES_KEY).terms)
+    nlp = fresh if fresh is not None else _fresh_pipeline(nlp)
 
     card = model_card(name=name, version=version, corpus=corpus, report=report, thresholds=thresholds)
     manifest = package(nlp, models, thresholds, out, name=name, version=version, corpus=corpus,
@@ -224,12 +230,13 @@ def _stream_in(folder: Path, packed: Path, learner, new_docs, base_path: Path | 
                             progress=None if progress is None else (lambda done: progress(done, total)))
     finally:
         scan.close()
-    learned = learner.run(extracted, seed=seed, held_out=held_out, review_cost=review_cost, documents=total,
-                          progress=None if progress is None else (lambda d, t: progress(d, t, "learning")))
+    learner.submit(extracted, seed=seed, held_out=held_out, review_cost=review_cost, documents=total)
+    fresh = _fresh_pipeline(nlp)  # built while the learner learns
+    learned = learner.result(progress=None if progress is None else (lambda d, t: progress(d, t, "learning")))
     models, thresholds, report = learned["models"], learned["thresholds"], learned["report"]
     corpus = {"sha256": scan.sha256, "documents": total, "labels": counts, "sources": sources}
     return _write(nlp, models, thresholds, report, corpus, out, packed,
-                  name=name, version=version, force=force)
+                  name=name, version=version, force=force, fresh=fresh)
 
 
 def evaluate(paths: list, model: Path | None = None, *, fields: dict | None = None, hub: tuple = (),
