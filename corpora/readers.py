@@ -289,10 +289,15 @@ def _converted(data: bytes, doc_id: str, source: str, suffix: str, timeout: floa
     text) gets ``timeout`` seconds, then an error record."""
     reader = reader_for(suffix, data)
     seconds = None if reader is read_text else timeout  # conversions may run long
-    if seconds and not _timer_here():
+    if seconds and not _timer_here() and can_limit_time():
         from .isolated import converter  # a thread without the timer: a child process converts
 
         return converter().convert(data, doc_id, source, suffix, seconds)
+    return convert_here(data, doc_id, source, reader, seconds)
+
+
+def convert_here(data: bytes, doc_id: str, source: str, reader, seconds: float | None) -> Document:
+    """``reader`` over ``data`` in this thread, under the timer where this thread has it."""
     try:
         with time_limit(seconds):
             return from_bytes(data, doc_id, source, reader=reader)
@@ -312,9 +317,10 @@ def _timer_here() -> bool:
 
 
 def can_limit_time() -> bool:
-    """Whether a conversion started here gets its time limit: by the timer in the main thread, by
-    a child process (``isolated``) in other threads where the system has both."""
-    return hasattr(signal, "setitimer")
+    """Whether a conversion gets its time limit on this system: by the timer in a main thread,
+    and elsewhere by a child process (``isolated``), which needs the timer too and a wait on its
+    pipe (POSIX). Without them conversions run without a limit, as they always could there."""
+    return hasattr(signal, "setitimer") and os.name == "posix"
 
 
 @contextmanager

@@ -4,6 +4,7 @@ import io
 import json
 import os
 import re
+import sys
 
 import pytest
 
@@ -899,3 +900,97 @@ def test_a_child_that_dies_gives_an_error_record_and_is_started_again():
         assert conv.convert(b"<p>Lidar</p>", "ok", "ok.html", ".html", 5.0).text == "Lidar"
     finally:
         conv.close()
+
+
+def test_without_the_timer_a_thread_converts_itself_and_no_child_is_started(monkeypatch):
+    """Where the system has no interval timer (or no wait on a pipe), a child could not keep the
+    limit either: conversions run in the thread, without a limit, as they always could there."""
+    import signal
+
+    from dualuse.corpora import isolated
+    from dualuse.corpora.readers import _converted
+
+    monkeypatch.delattr(signal, "setitimer")
+    monkeypatch.setattr(isolated, "converter", lambda: pytest.fail("a child was started"))
+    doc = _in_thread(_converted, b"<p>Sonar arrays.</p>", "h", "h.html", ".html", 30.0)
+    assert doc.error is None and doc.text == "Sonar arrays."
+
+
+def test_a_failed_exchange_ends_the_child_so_no_answer_is_taken_for_the_next_file(monkeypatch):
+    """An answer for another document, or a failure while waiting (a descriptor a wait cannot
+    take), gives the file an error record and a new child for the next one, never the previous
+    file's text."""
+    import selectors
+    import sys
+
+    from dualuse.corpora.isolated import ConverterProcess
+
+    wrong = ("import dataclasses; import dualuse.corpora.readers as r; convert = r.convert_here; "
+             "r.convert_here = lambda *a: dataclasses.replace(convert(*a), id='other'); "
+             "from dualuse.corpora.isolated import main; main()")
+    conv = ConverterProcess([sys.executable, "-c", wrong])
+    try:
+        doc = conv.convert(b"<p>Radar</p>", "mine", "mine.html", ".html", 5.0)
+        assert doc.error == "conversion process failed (ValueError: an answer for 'other'): not read"
+        assert doc.id == "mine" and conv._proc is None
+    finally:
+        conv.close()
+
+    conv = ConverterProcess()
+    real = selectors.DefaultSelector
+    calls = []
+
+    def failing_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("filedescriptor out of range in select()")
+        return real()
+
+    monkeypatch.setattr(selectors, "DefaultSelector", failing_once)
+    try:
+        first = conv.convert(b"<p>Lidar A</p>", "a", "a.html", ".html", 5.0)
+        second = conv.convert(b"<p>Lidar B</p>", "b", "b.html", ".html", 5.0)
+        assert first.error.startswith("conversion process failed (ValueError") and first.id == "a"
+        assert (second.id, second.text, second.error) == ("b", "Lidar B", None)
+    finally:
+        conv.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel ends the child on Linux only")
+def test_a_stuck_child_dies_with_the_process_that_started_it(tmp_path):
+    """A child stuck where no timer reaches it is killed with its parent (a Dask worker killed
+    by its nanny, say), not left running."""
+    import signal
+    import subprocess
+    import time
+
+    parent = tmp_path / "parent.py"
+    parent.write_text(
+        "import sys\n"
+        "from dualuse.corpora.isolated import ConverterProcess\n"
+        "stuck = ('import time, contextlib; from dualuse.corpora import formats, readers; '\n"
+        "         'formats._READERS[\".pdf\"] = lambda data: time.sleep(600); '\n"
+        "         'readers.time_limit = lambda s: contextlib.nullcontext(); '\n"
+        "         'from dualuse.corpora.isolated import main; main()')\n"
+        "conv = ConverterProcess([sys.executable, '-c', stuck], grace=600)\n"
+        "conv._started()\n"
+        "print(conv._proc.pid, flush=True)\n"
+        "conv.convert(b'%PDF-1.4', 'x', 'x.pdf', '.pdf', 600)\n")
+    proc = subprocess.Popen([sys.executable, str(parent)], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    time.sleep(1.0)
+    assert os.path.exists(f"/proc/{child}")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{child}/stat") as fh:
+                if fh.read().split(")")[-1].split()[0] == "Z":  # ended, not yet reaped
+                    break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the child outlived its parent")
