@@ -10,7 +10,7 @@ or on lower-case noise. Overlapping matches keep the longest.
 
 from __future__ import annotations
 
-
+import itertools
 import re
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -527,12 +527,14 @@ for _prefix in _PREFIXES:
 
 
 def _prefix_variants(form: list[str], splits: dict) -> list[list[str]]:
-    """``form`` with one word written with its prefix and a hyphen ("multisensor data fusion"
-    -> "multi - sensor data fusion"), one variant per (prefix, rest) split of a lower-case word
-    in ``splits``."""
-    return [[*form[:i], prefix, "-", rest, *form[i + 1:]]
-            for i, word in enumerate(form) if word in splits
-            for prefix, rest in splits[word]]
+    """``form`` with its words written with their prefix and a hyphen ("multisensor data fusion"
+    -> "multi - sensor data fusion"), in every combination ("infra - red photo - detector" too:
+    the view no longer joins a covered split, so a form whose two words are both hyphenated
+    needs its own variant); ``splits``: lower-case word -> its (prefix, rest) pairs."""
+    options = [[[word]] + [[prefix, "-", rest] for prefix, rest in splits.get(word, ())] for word in form]
+    if all(len(o) == 1 for o in options):
+        return []
+    return [[w for part in choice for w in part] for choice in itertools.product(*options)][1:]  # [0]: the form
 
 
 class _Joinable:

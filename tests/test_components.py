@@ -434,6 +434,11 @@ def test_a_term_word_with_a_hyphenated_prefix_is_a_pattern_of_its_own(default_nl
 
     first = build_pipeline()("Multi-Spectral Imaging")  # a new pipeline's first document too
     assert [s.id_ for s in first.spans[TECH_KEY]] == ["multispectral_imaging"]
+    # two words of one term, each with its prefix hyphenated
+    both = "Un-cooled infra-red photo-detectors; super-conducting nano-wire single photon detectors."
+    assert [(t, i) for t, _, i in tech(default_nlp, both)] == [
+        ("Un-cooled infra-red photo-detectors", "microbolometer"),
+        ("super-conducting nano-wire single photon detectors", "snspd")]
     covered = default_nlp.get_pipe(TECH_KEY)._joinable().covered
     assert (get_string_id("multi"), get_string_id("spectral")) in covered  # has its pattern
     assert (get_string_id("ener"), get_string_id("gy")) not in covered  # left for the view

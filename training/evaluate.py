@@ -94,7 +94,7 @@ def choose_thresholds(y_military: np.ndarray, probs: np.ndarray, *, review_cost:
     """The two thresholds of the review band, chosen on held-out data.
 
     Each held-out document costs 1 when flagged wrongly and ``review_cost`` when sent to
-    review. Of the pairs whose total is within ``tolerance`` (two reviews, never a mistake) of the
+    review. Of the pairs whose total is within ``tolerance`` (half a document's mistake) of the
     least, the one nearest the band that calibrated probabilities call for wins: military from
     1 - ``review_cost``, civilian below ``review_cost`` (the expected cost of each flag is then
     the smallest). A held-out set that a model separates almost perfectly leaves wide ranges of
