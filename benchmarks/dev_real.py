@@ -6,7 +6,9 @@ on them, marked ``"batch": "blind 2"``: 60 SBIR, 30 Federal Register, 40 Federal
 abstracts naming a defence or technology keyword; then 120 more drawn the same way and labelled
 blind, ``"batch": "blind 3"``: 50 SBIR, 30 and 40 Federal Register; then 120 more, ``"batch":
 "blind 4"``: 40 SBIR, 50 Federal Register notices of defence or veterans' agencies, 30 Federal
-Register abstracts naming a technology word), scored with a bundle. The texts are read from
+Register abstracts naming a technology word; then 120 more, ``"batch": "blind 5"``, labelled after
+the session's last bundle was built: 50 SBIR, 30 Federal Register at random, 40 naming a defence,
+veterans' or technology word), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
     python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
@@ -80,7 +82,10 @@ def main() -> None:
                                                            for d in dev])),
                        ("blind 4, defence and veterans' agencies", np.array([d.get("batch") == "blind 4" and d["id"].startswith("fr")
                                                                             and bool(AGENCY.search(d["title"] + " " + d["text"]))
-                                                                            for d in dev]))):
+                                                                            for d in dev])),
+                       ("blind 5 (added later)", np.array([d.get("batch") == "blind 5" for d in dev])),
+                       ("blind 5, not ambiguous", np.array([d.get("batch") == "blind 5" and not d.get("ambiguous")
+                                                           for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
               f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")
