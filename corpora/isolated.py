@@ -2,7 +2,7 @@
 
 A signal can only interrupt the main thread of a process. Where a conversion runs in another
 thread (a Dask worker runs its tasks in threads), it is sent to a child process of its own that
-converts with the same timer in its main thread (``readers.convert_here``) and answers with the
+converts with the same timer in its main thread (``readers._converted``) and answers with the
 Document. If the child does not answer in time (a converter stuck in C code that the timer cannot
 interrupt), dies (a crash in a parser) or the exchange fails in any other way, it is killed, the
 file gets an error record, and the next file starts a new child. Each thread has its own child,
@@ -171,8 +171,7 @@ def main() -> None:
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the child
-    from .formats import reader_for
-    from .readers import convert_here, read_text
+    from .readers import _converted
 
     requests = os.fdopen(0, "rb", buffering=0)
     answers = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -187,8 +186,7 @@ def main() -> None:
         doc_id, source, suffix, seconds = json.loads(header)
         data = bytes(body)
         del body
-        reader = reader_for(suffix, data)
-        doc = convert_here(data, doc_id, source, reader, None if reader is read_text else seconds)
+        doc = _converted(data, doc_id, source, suffix, seconds, here=True)
         del data
         _write(answers, json.dumps({"id": doc.id, "text": doc.text, "source": doc.source, "meta": doc.meta,
                                     "error": doc.error}, ensure_ascii=False, default=str)

@@ -284,20 +284,17 @@ def read_file(path: str, doc_id: str, options: ReadOptions | None = None) -> Doc
     return _converted(data, doc_id, path, os.path.splitext(path)[1], options.timeout)
 
 
-def _converted(data: bytes, doc_id: str, source: str, suffix: str, timeout: float | None) -> Document:
+def _converted(data: bytes, doc_id: str, source: str, suffix: str, timeout: float | None, *,
+               here: bool = False) -> Document:
     """A Document from bytes by the reader for their suffix and content; a conversion (not plain
-    text) gets ``timeout`` seconds, then an error record."""
+    text) gets ``timeout`` seconds, then an error record. In a thread the timer cannot reach, a
+    child process converts (``isolated``), unless ``here`` (the child itself)."""
     reader = reader_for(suffix, data)
     seconds = None if reader is read_text else timeout  # conversions may run long
-    if seconds and not _timer_here() and can_limit_time():
-        from .isolated import converter  # a thread without the timer: a child process converts
+    if seconds and not here and not _timer_here() and can_limit_time():
+        from .isolated import converter
 
         return converter().convert(data, doc_id, source, suffix, seconds)
-    return convert_here(data, doc_id, source, reader, seconds)
-
-
-def convert_here(data: bytes, doc_id: str, source: str, reader, seconds: float | None) -> Document:
-    """``reader`` over ``data`` in this thread, under the timer where this thread has it."""
     try:
         with time_limit(seconds):
             return from_bytes(data, doc_id, source, reader=reader)

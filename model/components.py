@@ -245,14 +245,14 @@ class TermRuler:
     def __call__(self, doc: Doc) -> Doc:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
-        if self.label_field == "family":  # technology terms; cue phrases are short and rarely broken
-            joinable = self._joinable()  # first: it adds the hyphenated-prefix patterns to the matchers
-            matches = self._lower(doc) + self._exact(doc)
+        # Technology terms only (cue phrases are short and rarely broken); made before matching,
+        # as it adds the hyphenated-prefix patterns to the matchers.
+        joinable = self._joinable() if self.label_field == "family" else None
+        matches = self._lower(doc) + self._exact(doc)
+        if joinable is not None:
             # one read of the token array serves the hyphen views and the acronym checks
             arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
             matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays)
-        else:
-            matches = self._lower(doc) + self._exact(doc)
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]

@@ -925,8 +925,8 @@ def test_a_failed_exchange_ends_the_child_so_no_answer_is_taken_for_the_next_fil
 
     from dualuse.corpora.isolated import ConverterProcess
 
-    wrong = ("import dataclasses; import dualuse.corpora.readers as r; convert = r.convert_here; "
-             "r.convert_here = lambda *a: dataclasses.replace(convert(*a), id='other'); "
+    wrong = ("import dataclasses; import dualuse.corpora.readers as r; convert = r._converted; "
+             "r._converted = lambda *a, **k: dataclasses.replace(convert(*a, **k), id='other'); "
              "from dualuse.corpora.isolated import main; main()")
     conv = ConverterProcess([sys.executable, "-c", wrong])
     try:
