@@ -273,24 +273,37 @@ def tag_units_in_processes(units: Iterable, *, jobs: int, model=None, thresholds
 
 def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int, with_text: bool, encode: bool,
                  model_name: str, live: bool = True, options=None) -> Iterator[dict]:
-    window: deque = deque()  # [units, future, failures], in input order
+    # [units, future, failures, alone], in input order. A worker's death breaks every future in
+    # flight, so a death counts against a chunk only when it ran ``alone``: the head that broke
+    # with others in flight runs again by itself to tell. ``alone`` entries are a prefix of the
+    # window, and while the head is one nothing else is sent.
+    window: deque = deque()
     ahead = max(2, 3 * jobs)
     stream = ReadAhead(units, limit=2 * chunk_size) if live else InOrder(units)
 
+    def dispatch():
+        # Send the entries not yet sent, in order, up to one that must run alone (unless it is the
+        # head: then it is sent, and nothing after it).
+        for k, entry in enumerate(window):
+            if entry[3] and k:
+                return
+            if entry[1] is None:
+                try:
+                    entry[1] = pool.submit(_tag_units, entry[0], with_text, encode)
+                except BrokenProcessPool:  # a worker died while idle, waiting for input
+                    renew_pool()
+                    return
+            if entry[3]:
+                return
+
     def renew_pool():
-        # A worker died (killed, out of memory): a fresh pool takes every chunk in flight again.
+        # A worker died (killed, out of memory): a fresh pool takes the chunks in flight again.
         nonlocal pool
         pool.shutdown(wait=False, cancel_futures=True)
         pool = new_pool()
         for entry in window:
-            entry[1] = pool.submit(_tag_units, entry[0], with_text, encode)
-
-    def submit(chunk):
-        try:
-            return pool.submit(_tag_units, chunk, with_text, encode)
-        except BrokenProcessPool:  # a worker died while idle, waiting for input
-            renew_pool()
-            return pool.submit(_tag_units, chunk, with_text, encode)
+            entry[1] = None
+        dispatch()
 
     failed: list = []  # an error reading the inputs, raised once the chunks in flight are out
 
@@ -301,10 +314,11 @@ def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int,
                 chunk = stream.take(chunk_size, wait=not window)
             except Exception as exc:
                 failed.append(exc)
-                return
+                break
             if not chunk:
-                return
-            window.append([chunk, submit(chunk), 0])
+                break
+            window.append([chunk, None, 0, False])
+        dispatch()
 
     try:
         fill()
@@ -313,18 +327,23 @@ def _tag_in_pool(pool, new_pool, units: Iterable, *, jobs: int, chunk_size: int,
                 fill()
                 continue
             head = window[0]
+            if head[1] is None:
+                dispatch()
             try:
                 records = head[1].result()
             except BrokenProcessPool:
-                head[2] += 1
-                if head[2] >= 2:
-                    window.popleft()
-                    singles = [d for u in head[0] for d in _one_by_one(u, options)]
-                    if len(singles) > 1:
-                        window.extendleft(reversed([[[d], None, 1] for d in singles]))
-                    elif singles:  # (a block of blank lines has none)
-                        yield _lost(singles[0], model_name,
-                                    "a worker process died while tagging this document, twice")
+                if not head[3]:
+                    head[3] = True  # others were in flight: run it alone to know whether it was this one
+                else:
+                    head[2] += 1
+                    if head[2] >= 2:
+                        window.popleft()
+                        singles = [d for u in head[0] for d in _one_by_one(u, options)]
+                        if len(singles) > 1:
+                            window.extendleft(reversed([[[d], None, 1, True] for d in singles]))
+                        elif singles:  # (a block of blank lines has none)
+                            yield _lost(singles[0], model_name,
+                                        "a worker process died while tagging this document, twice")
                 renew_pool()
                 fill()
                 continue
