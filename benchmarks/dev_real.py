@@ -8,7 +8,9 @@ blind, ``"batch": "blind 3"``: 50 SBIR, 30 and 40 Federal Register; then 120 mor
 "blind 4"``: 40 SBIR, 50 Federal Register notices of defence or veterans' agencies, 30 Federal
 Register abstracts naming a technology word; then 120 more, ``"batch": "blind 5"``, labelled after
 the session's last bundle was built: 50 SBIR, 30 Federal Register at random, 40 naming a defence,
-veterans' or technology word), scored with a bundle. The texts are read from
+veterans' or technology word; then 120 more drawn the same way, ``"batch": "blind 6"``, labelled
+after ``seed/p15.jsonl`` was trained on: 20 of the 40 match ``AGENCY`` and 20 name a technology
+the default pipeline finds), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
     python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
@@ -85,6 +87,9 @@ def main() -> None:
                                                                             for d in dev])),
                        ("blind 5 (added later)", np.array([d.get("batch") == "blind 5" for d in dev])),
                        ("blind 5, not ambiguous", np.array([d.get("batch") == "blind 5" and not d.get("ambiguous")
+                                                           for d in dev])),
+                       ("blind 6 (added later)", np.array([d.get("batch") == "blind 6" for d in dev])),
+                       ("blind 6, not ambiguous", np.array([d.get("batch") == "blind 6" and not d.get("ambiguous")
                                                            for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
