@@ -406,7 +406,7 @@ def review(
     from dualuse.model.bundle import BundleError
     from dualuse.training.review import least_certain
 
-    from .tagging import tag_inputs
+    from .tagging import tag_inputs, where
 
     _refuse_existing(export, force)
     try:
@@ -418,7 +418,7 @@ def review(
             for record in records:
                 if record.get("error"):
                     failed.append(record)
-                    typer.echo(f"dualuse: {record['id']}: {record['error']}", err=True)
+                    typer.echo(f"dualuse: {where(record)}: {record['error']}", err=True)
                 yield record
 
         rows = least_certain(reported(records), limit)

@@ -164,6 +164,13 @@ class _Progress:
             self.bar.stop()
 
 
+def where(record: dict) -> str:
+    """Where a record's document came from, for messages: its source ("notes.jsonl:4") with the
+    document's own id when that differs, else the id."""
+    source, doc_id = record.get("source"), record["id"]
+    return f"{source} (id {doc_id})" if source and source != doc_id else doc_id
+
+
 def run_tag(records: Iterator[dict], writer, *, target, report=None, progress: bool = False,
             flush_each: bool = False) -> Summary:
     """Write every record, report failures on stderr, keep count. Ctrl-C keeps what was written."""
@@ -179,7 +186,7 @@ def run_tag(records: Iterator[dict], writer, *, target, report=None, progress: b
             summary.documents += 1
             if record.get("error"):
                 summary.failed += 1
-                bar.message(f"dualuse: {record['id']}: {record['error']}")
+                bar.message(f"dualuse: {where(record)}: {record['error']}")
             elif record.get("flag"):
                 summary.flags[record["flag"]] += 1
             if report is not None:

@@ -38,6 +38,17 @@ def test_tag_folder_with_bad_files_keeps_going_and_exits_1(tmp_path):
     assert "empty.txt: empty document" in result.stderr
 
 
+def test_an_error_message_names_the_line_of_a_record_with_its_own_id(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Weather radar for airports."}) + "\n"
+                    + json.dumps({"id": "b", "body": "No text field."}) + "\n" + "{broken\n")
+    result = runner.invoke(app, ["tag", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2 (id b): no field 'text'" in result.stderr
+    assert f"{path}:3: invalid JSON" in result.stderr  # no id of its own: the line is its id
+    assert [r["id"] for r in records(result.stdout)] == ["a", "b", f"{path}:3"]
+
+
 def test_empty_stdin_gives_an_error_record_and_message():
     result = runner.invoke(app, ["tag", "-"], input="")
     assert result.exit_code == 1
@@ -98,5 +109,5 @@ def test_an_empty_text_field_name_is_a_usage_error_and_review_reports_unreadable
     export = tmp_path / "review.jsonl"
     result = runner.invoke(app, ["review", str(path), "--export", str(export)])
     assert result.exit_code == 1
-    assert "b: no field 'text'" in result.stderr and "1 documents could not be read" in result.stderr
+    assert f"{path}:2 (id b): no field 'text'" in result.stderr and "1 documents could not be read" in result.stderr
     assert [json.loads(line)["id"] for line in export.read_text().splitlines()] == ["a"]
