@@ -260,6 +260,8 @@ class TermRuler:
             spans = [s for s in spans if s.id != self._exclude_key]
         if self._context_of and spans:
             spans = _in_context(doc, spans, self._context_of)
+        if self.label_field == "family" and spans:
+            spans = _outside_company_names(doc, spans)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
             spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
@@ -583,6 +585,40 @@ def _windows(broken: list, n: int) -> list:
         else:
             ranges.append((start, end))
     return ranges
+
+
+# The last word of a company's name ("Laser Technology Inc.", "Data Fusion Corporation").
+_COMPANY_SUFFIXES = frozenset({"inc", "incorporated", "corporation", "corp", "llc", "ltd", "limited", "company", "gmbh",
+                               "plc", "ag"})
+_COMPANY_GAP = 4  # capitalised words and ampersands that may stand between a term and the suffix
+
+
+def _outside_company_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Spans without the capitalised ones that are part of a company's name: followed, within
+    ``_COMPANY_GAP`` capitalised words or ampersands, by a company suffix, a comma allowed just
+    before it ("Honeybee Robotics Spacecraft Mechanisms Corporation", "Knowledge Based Systems,
+    Inc."; not "UXO, Physical Optics Corporation")."""
+    kept = []
+    n = len(doc)
+    for span in spans:
+        company = False
+        if span.text[:1].isupper():
+            i = span.end
+            while i < n and i - span.end <= _COMPANY_GAP:
+                text = doc[i].text
+                if text[:1].isupper() and text.lower().rstrip(".") in _COMPANY_SUFFIXES:
+                    company = True
+                    break
+                if text == ",":  # only just before the suffix ("Systems, Inc.")
+                    following = doc[i + 1].text if i + 1 < n else ""
+                    if not (following[:1].isupper() and following.lower().rstrip(".") in _COMPANY_SUFFIXES):
+                        break
+                elif not (text == "&" or text[:1].isupper()):
+                    break
+                i += 1
+        if not company:
+            kept.append(span)
+    return kept
 
 
 def _in_context(doc: Doc, spans: list[Span], context_of: dict) -> list[Span]:

@@ -251,9 +251,20 @@ def surface_forms(pattern: str) -> list[str]:
     parts = re.split(r"([ -])", base)
     words, seps = parts[0::2], parts[1::2]
     if seps:
-        # Every joining for short compounds; for longer phrases only all-space and all-hyphen,
-        # which is how they are written in practice.
-        combos = _combinations(len(seps)) if len(seps) <= 2 else [(" ",) * len(seps), ("-",) * len(seps)]
+        # Every joining for short compounds; for longer phrases all-space, all-hyphen, and each
+        # of the pattern's own hyphens written as a space or not ("high temperature gas-cooled
+        # reactor" for "high-temperature gas-cooled reactor"), which is how they are written.
+        if len(seps) <= 2:
+            combos = _combinations(len(seps))
+        else:
+            combos = [(" ",) * len(seps), ("-",) * len(seps)]
+            hyphens = [i for i, s in enumerate(seps) if s == "-"]
+            if len(hyphens) <= 3:
+                for spaced in _combinations(len(hyphens)):
+                    combo = list(seps)
+                    for i, sep in zip(hyphens, spaced):
+                        combo[i] = sep
+                    combos.append(tuple(combo))
         for combo in combos:
             joinings.add("".join(w + (combo[i] if i < len(combo) else "") for i, w in enumerate(words)))
         if "-" in seps and all(len(w) <= 8 for w in words):

@@ -6,6 +6,7 @@ import pytest
 import spacy
 
 from dualuse.model.components import CUES_KEY, TECH_KEY
+from dualuse.model.taxonomy import surface_forms
 
 
 def tech(nlp, text):
@@ -341,7 +342,41 @@ BATCH_KINDS = [
       ("MMH", "hydrazine_derivative_fuels"), ("NTO", "nitrogen_tetroxide"),
       ("phase-stabilized ammonium nitrate", "ammonium_nitrate"), ("PSAN", "ammonium_nitrate")]),
     ("The NTO filed its annual report.", []),
+    # batch 14
+    ("Gen-IV reactors and high temperature gas-cooled reactors; RPG and mortar attacks; an EM rail gun; a passive "
+     "SWIR polarimeter; point contact fuzing; the Trusted Platform Module (TPM); ceramic fiber reinforced composite "
+     "windows; optical beam control systems; a Bayesian belief network.",
+     [("Gen-IV reactors", "reactor_type"), ("high temperature gas-cooled reactors", "reactor_type"),
+      ("RPG", "anti_tank_weapon"), ("mortar attacks", "mortar_weapon"), ("EM rail gun", "railgun"),
+      ("SWIR polarimeter", "imaging_polarimetry"), ("fuzing", "fuze"),
+      ("Trusted Platform Module", "hardware_security_module"), ("TPM", "hardware_security_module"),
+      ("ceramic fiber reinforced composite", "ceramic_matrix_composite"), ("optical beam control systems", "beam_control"),
+      ("Bayesian belief network", "machine_learning")]),
+    ("The RPG fans met at the game store.", []),
+    ("Lime mortar was used for the old wall.", []),
 ]
+
+
+def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
+    forms = surface_forms("high-temperature gas-cooled reactor")
+    assert {"high temperature gas-cooled reactor", "high-temperature gas cooled reactor",
+            "high temperature gas cooled reactor", "high-temperature-gas-cooled-reactor"} <= set(forms)
+    assert "high temperature gas-cooled reactors" in forms
+
+
+def test_a_capitalised_term_inside_a_company_name_is_not_a_mention(default_nlp):
+    text = ("Honeybee Robotics Spacecraft Mechanisms Corporation builds robotics for spacecraft. Knowledge Based "
+            "Systems, Inc. and Bell Semiconductor, LLC filed. The team detects UXO, Physical Optics Corporation "
+            "says; the SARS-CoV-2 Real-Time PCR Kit, DiaSorin Inc. is sold.")
+    assert [t for t, _, _ in tech(default_nlp, text)] == ["robotics", "spacecraft", "UXO", "SARS-CoV-2", "Real-Time PCR"]
+
+
+def test_the_council_that_writes_far_rules_is_not_a_military_cue(default_nlp):
+    def cues(text):
+        doc = default_nlp(text)
+        return [s.text for s in doc.spans[CUES_KEY] if s.label_ == "military"]
+    assert cues("The Civilian Agency Acquisition Council and the Defense Acquisition Regulations Council agreed.") == []
+    assert cues("The Defense Acquisition Regulations System amends the DFARS.") == ["Defense Acquisition"]
 
 
 @pytest.mark.parametrize("text, expected", [
