@@ -65,7 +65,7 @@ def scored(tagger, texts: list[str], dual: set) -> tuple[np.ndarray, list]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--before", required=True)
+    ap.add_argument("--before", required=True, help='a bundle folder, or "default" for the shipped one')
     ap.add_argument("--after", help="default: the shipped bundle")
     ap.add_argument("--at-least", type=int, default=6)
     ap.add_argument("--list", type=int, default=12)
@@ -88,7 +88,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     flags = {}
     for name, path in (("before", args.before), ("after", args.after)):
-        tagger = load(path)
+        tagger = load(None if path in (None, "default") else path)
         probs, mentions = scored(tagger, [r["text"] for r in sbir], dual)
         m = binary_metrics(y, probs)
         mp = np.array([p for ps in mentions for p in ps])

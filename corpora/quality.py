@@ -65,8 +65,11 @@ def one_sided_terms(docs: Iterable[tuple[str, Iterable[str]]], taxonomy, *, at_l
 
     ``docs``: (label, term ids the document mentions). Returns (term id, military documents,
     civilian documents) for each dual-use term found in at least ``at_least`` documents of a
-    label in ``only_in`` and none of the other, most documents first. A classifier trained on
-    such a corpus learns the technology's own name as evidence of that context."""
+    label in ``only_in`` and none of the other, most documents first (one document of the other
+    label clears a term). A classifier trained on such a corpus learns the technology's own name
+    as evidence of that context."""
+    if isinstance(only_in, str) or not only_in or not set(only_in) <= {"military", "civilian"}:
+        raise ValueError(f"only_in must name labels among military and civilian, not {only_in!r}")
     counts: dict[str, Counter] = defaultdict(Counter)
     for label, terms in docs:
         for term in set(terms):

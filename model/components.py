@@ -24,7 +24,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path, filter_spans, minibatch
 
-from .taxonomy import Taxonomy, default_cues, default_taxonomy, is_case_sensitive, parse_lines, surface_forms
+from .taxonomy import FORMS_VERSION, Taxonomy, default_cues, default_taxonomy, is_case_sensitive, parse_lines, surface_forms
 
 TECH_KEY = "dualuse_tech"
 CUES_KEY = "dualuse_cues"
@@ -297,14 +297,15 @@ class TermRuler:
         from .taxonomy import packaged
 
         return _saved_forms(packaged("default") / self.name / _FORMS_FILE,
-                            "\n".join(terms.to_lines(self.label_field)) + "\n")
+                            "\n".join(terms.to_lines(self.label_field)) + "\n", version=FORMS_VERSION)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         text = "\n".join(self._lines()) + "\n"
         (path / _DATA_FILE).write_text(text, encoding="utf-8")
-        srsly.write_json(path / _FORMS_FILE, {"terms_sha256": _sha256(text), "forms": self.forms})
+        srsly.write_json(path / _FORMS_FILE, {"terms_sha256": _sha256(text), "forms_version": FORMS_VERSION,
+                                              "forms": self.forms})
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> "TermRuler":
         from .taxonomy import parse_lines
@@ -321,13 +322,18 @@ class TermRuler:
         return self.terms.to_lines(self.label_field)
 
 
-def _saved_forms(path: Path, terms_text: str) -> Optional[dict]:
+def _saved_forms(path: Path, terms_text: str, *, version: Optional[str] = None) -> Optional[dict]:
     """The tokenized forms saved at ``path`` (``to_disk``), only if they were made from these
-    very terms (``terms_text``, the term file's text); None otherwise."""
+    very terms (``terms_text``, the term file's text) and, when ``version`` is given, by that
+    version of the written-forms rules; None otherwise. A bundle loaded from disk keeps its own
+    forms whatever rules made them (it matches as it was trained); a new pipeline built over the
+    packaged lists reuses the shipped forms only if today's rules made them."""
     if not path.exists():
         return None
     saved = srsly.read_json(path)
     if saved.get("terms_sha256") != _sha256(terms_text):
+        return None
+    if version is not None and saved.get("forms_version") != version:
         return None
     return {key: (value[0], value[1]) for key, value in saved["forms"].items()}
 
@@ -587,31 +593,45 @@ def _windows(broken: list, n: int) -> list:
     return ranges
 
 
-# The last word of a company's name ("Laser Technology Inc.", "Data Fusion Corporation").
-_COMPANY_SUFFIXES = frozenset({"inc", "incorporated", "corporation", "corp", "llc", "ltd", "limited", "company", "gmbh",
-                               "plc", "ag"})
+# The last word of a company's name ("Laser Technology Inc.", "Data Fusion Corporation"), as written
+# (all-caps text has "LIMITED" and "COMPANY" as ordinary words).
+_COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporation", "LLC", "L.L.C.", "LLP", "Ltd",
+                               "Ltd.", "GmbH", "PLC", "plc", "AG"})
+# Suffixes that are also ordinary title-case words ("Limited User Test", "Company-Level Training"):
+# only when no capitalised word or hyphen follows.
+_COMPANY_WORDS = frozenset({"Company", "Limited", "Incorporated"})
 _COMPANY_GAP = 4  # capitalised words and ampersands that may stand between a term and the suffix
+
+
+def _is_company_suffix(doc: Doc, i: int) -> bool:
+    text = doc[i].text
+    if text in _COMPANY_SUFFIXES:
+        return True
+    if text not in _COMPANY_WORDS:
+        return False
+    following = doc[i + 1].text if i + 1 < len(doc) else ""
+    return not (following[:1].isupper() or following == "-")
 
 
 def _outside_company_names(doc: Doc, spans: list[Span]) -> list[Span]:
     """Spans without the capitalised ones that are part of a company's name: followed, within
     ``_COMPANY_GAP`` capitalised words or ampersands, by a company suffix, a comma allowed just
     before it ("Honeybee Robotics Spacecraft Mechanisms Corporation", "Knowledge Based Systems,
-    Inc."; not "UXO, Physical Optics Corporation")."""
+    Inc."; not "UXO, Physical Optics Corporation", "Night Vision Limited User Test")."""
     kept = []
     n = len(doc)
     for span in spans:
         company = False
-        if span.text[:1].isupper():
+        first = span.text[:1]
+        if first.isupper() or first.isdigit():
             i = span.end
             while i < n and i - span.end <= _COMPANY_GAP:
                 text = doc[i].text
-                if text[:1].isupper() and text.lower().rstrip(".") in _COMPANY_SUFFIXES:
+                if _is_company_suffix(doc, i):
                     company = True
                     break
                 if text == ",":  # only just before the suffix ("Systems, Inc.")
-                    following = doc[i + 1].text if i + 1 < n else ""
-                    if not (following[:1].isupper() and following.lower().rstrip(".") in _COMPANY_SUFFIXES):
+                    if not (i + 1 < n and _is_company_suffix(doc, i + 1)):
                         break
                 elif not (text == "&" or text[:1].isupper()):
                     break

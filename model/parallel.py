@@ -71,8 +71,8 @@ def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:
     records = list(tag_partition(documents, _WORKER["model"], batch_size=_WORKER["batch_size"],
                                  thresholds=_WORKER["thresholds"]))
     if encode and not with_text:
-        return [{"_json": json.dumps(r, ensure_ascii=False), "id": r["id"], "flag": r.get("flag"),
-                 "error": r.get("error")} for r in records]
+        return [{"_json": json.dumps(r, ensure_ascii=False), "id": r["id"], "source": r.get("source"),
+                 "flag": r.get("flag"), "error": r.get("error")} for r in records]
     for record, document in zip(records, documents):
         if encode:
             record["_json"] = json.dumps(record, ensure_ascii=False)

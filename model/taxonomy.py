@@ -10,6 +10,7 @@ the acronym "SRM", that count only where one of the ``context`` words is near, "
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -234,6 +235,11 @@ def singular(word: str) -> str | None:
     return None
 
 
+# The version of the written-forms rules below (``surface_forms``): bump it when they change, so
+# that a pipeline built over the packaged lists stops reusing the forms the shipped bundle saved.
+FORMS_VERSION = "2"  # 2: long patterns with their hyphens written as spaces
+
+
 def surface_forms(pattern: str) -> list[str]:
     """The written variants of one pattern that a matcher should know.
 
@@ -251,22 +257,29 @@ def surface_forms(pattern: str) -> list[str]:
     parts = re.split(r"([ -])", base)
     words, seps = parts[0::2], parts[1::2]
     if seps:
-        # Every joining for short compounds; for longer phrases all-space, all-hyphen, and each
-        # of the pattern's own hyphens written as a space or not ("high temperature gas-cooled
-        # reactor" for "high-temperature gas-cooled reactor"), which is how they are written.
-        if len(seps) <= 2:
-            combos = _combinations(len(seps))
-        else:
-            combos = [(" ",) * len(seps), ("-",) * len(seps)]
-            hyphens = [i for i, s in enumerate(seps) if s == "-"]
-            if len(hyphens) <= 3:
-                for spaced in _combinations(len(hyphens)):
-                    combo = list(seps)
-                    for i, sep in zip(hyphens, spaced):
-                        combo[i] = sep
-                    combos.append(tuple(combo))
+        # Every joining for short compounds; for longer phrases all-space, all-hyphen, and the
+        # pattern's own hyphens each written as a space or not ("high temperature gas-cooled
+        # reactor", "ultra-high speed camera"); with more than three hyphens, each hyphenated word
+        # as a whole ("beyond visual range air-to-air missile"). That is how they are written.
+        combos = _combinations(len(seps)) if len(seps) <= 2 else [(" ",) * len(seps), ("-",) * len(seps)]
+        hyphens = [i for i, sep in enumerate(seps) if sep == "-"]
+        if len(seps) > 2 and 0 < len(hyphens) <= 3:
+            for spaced in _combinations(len(hyphens)):
+                combo = list(seps)
+                for i, sep in zip(hyphens, spaced):
+                    combo[i] = sep
+                combos.append(tuple(combo))
         for combo in combos:
             joinings.add("".join(w + (combo[i] if i < len(combo) else "") for i, w in enumerate(words)))
+        chunks = base.split(" ")
+        hyphenated = [i for i, chunk in enumerate(chunks) if "-" in chunk.strip("-")]
+        if len(hyphens) > 3 and len(hyphenated) <= 4:
+            for spaced in itertools.product((False, True), repeat=len(hyphenated)):
+                written = list(chunks)
+                for i, space in zip(hyphenated, spaced):
+                    if space:
+                        written[i] = written[i].replace("-", " ")
+                joinings.add(" ".join(written))
         if "-" in seps and all(len(w) <= 8 for w in words):
             joinings.add("".join(words))
     forms = set()

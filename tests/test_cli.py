@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from dualuse.cli.main import app
@@ -38,11 +40,12 @@ def test_tag_folder_with_bad_files_keeps_going_and_exits_1(tmp_path):
     assert "empty.txt: empty document" in result.stderr
 
 
-def test_an_error_message_names_the_line_of_a_record_with_its_own_id(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_error_message_names_the_line_of_a_record_with_its_own_id(tmp_path, jobs):
     path = tmp_path / "rows.jsonl"
     path.write_text(json.dumps({"id": "a", "text": "Weather radar for airports."}) + "\n"
                     + json.dumps({"id": "b", "body": "No text field."}) + "\n" + "{broken\n")
-    result = runner.invoke(app, ["tag", str(path)])
+    result = runner.invoke(app, ["tag", str(path), "--jobs", jobs, "--format", "jsonl"])
     assert result.exit_code == 1
     assert f"{path}:2 (id b): no field 'text'" in result.stderr
     assert f"{path}:3: invalid JSON" in result.stderr  # no id of its own: the line is its id

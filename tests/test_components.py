@@ -156,6 +156,27 @@ def test_saved_forms_are_used_only_for_the_terms_they_were_made_from(tiny_nlp, t
     assert [s.text for s in doc.spans[TECH_KEY]] == ["UAV"]
 
 
+def test_shipped_forms_are_reused_only_when_todays_written_form_rules_made_them(tmp_path):
+    """Building over the packaged lists reuses the shipped bundle's forms only if they carry the
+    current ``FORMS_VERSION``; a bundle loaded from disk keeps its own forms."""
+    import json as _json
+
+    from dualuse.model import components
+    from dualuse.model.pipeline import build_pipeline
+    from dualuse.model.taxonomy import packaged
+
+    ruler = build_pipeline().get_pipe(TECH_KEY)
+    terms_text = "\n".join(ruler.terms.to_lines("family")) + "\n"
+    shipped = packaged("default") / TECH_KEY / "forms.json"
+    assert components._saved_forms(shipped, terms_text, version=components.FORMS_VERSION) is not None
+    old = tmp_path / "forms.json"
+    saved = _json.loads(shipped.read_text())
+    saved["forms_version"] = "0"
+    old.write_text(_json.dumps(saved))
+    assert components._saved_forms(old, terms_text, version=components.FORMS_VERSION) is None
+    assert components._saved_forms(old, terms_text) is not None  # a bundle's own forms, loaded from disk
+
+
 def test_hashed_patterns_match_exactly_as_doc_patterns(default_nlp):
     """The rulers give the PhraseMatchers token hashes; Doc patterns must find the same spans."""
     from spacy.matcher import PhraseMatcher
@@ -369,6 +390,19 @@ def test_a_capitalised_term_inside_a_company_name_is_not_a_mention(default_nlp):
             "Systems, Inc. and Bell Semiconductor, LLC filed. The team detects UXO, Physical Optics Corporation "
             "says; the SARS-CoV-2 Real-Time PCR Kit, DiaSorin Inc. is sold.")
     assert [t for t, _, _ in tech(default_nlp, text)] == ["robotics", "spacecraft", "UXO", "SARS-CoV-2", "Real-Time PCR"]
+    assert tech(default_nlp, "Lidar Co. and 3D Printing Corp. filed; Metal Matrix Composites Company now ships.") == []
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("High-Level Radioactive Waste Interpretation Limited Change to DOE Manual 435.1", "High-Level Radioactive Waste"),
+    ("Machine Learning With Limited Labeled Data", "Machine Learning"),
+    ("SYNTHETIC APERTURE RADAR IN A LIMITED BANDWIDTH", "SYNTHETIC APERTURE RADAR"),
+    ("The Army completed the Night Vision Limited User Test", "Night Vision"),
+    ("Electronic Warfare Company-Level Training", "Electronic Warfare"),
+    ("Machine Learning Incorporated Into Radar Design", "Machine Learning"),
+])
+def test_title_case_words_that_can_end_a_company_name_do_not_hide_a_mention(default_nlp, text, mention):
+    assert [t for t, _, _ in tech(default_nlp, text)][:1] == [mention]
 
 
 def test_the_council_that_writes_far_rules_is_not_a_military_cue(default_nlp):

@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 
 from dualuse.corpora.labelled import read_corpora, seed_corpus_paths
 from dualuse.corpora.quality import MILITARY_BY_NATURE, near_duplicates, one_sided_terms
@@ -63,6 +65,7 @@ def test_seed_corpus_shows_every_dual_use_technology_it_names_often_in_military_
     docs = read_corpora(seed_corpus_paths())
     terms = [{s.id_ for s in doc.spans[TECH_KEY]} for doc in default_nlp.pipe(d.text for d in docs)]
     taxonomy = default_taxonomy()
+    assert sum(map(len, terms)) > 5000  # the pipeline did find the corpus's mentions
     assert one_sided_terms(zip((d.label for d in docs), terms), taxonomy, only_in=("civilian",)) == []
     assert MILITARY_BY_NATURE <= set(taxonomy.by_id)
 
@@ -76,6 +79,9 @@ def test_one_sided_term_check_flags_dual_use_terms_only():
     assert one_sided_terms(docs, taxonomy) == [("sonar", 6, 0)]
     assert one_sided_terms(docs, taxonomy, at_least=5) == [("sonar", 6, 0), ("qubit", 0, 5)]
     assert one_sided_terms(docs, taxonomy, at_least=5, only_in=("civilian",)) == [("qubit", 0, 5)]
+    for wrong in ((), ("civillian",), "military"):
+        with pytest.raises(ValueError):
+            one_sided_terms(docs, taxonomy, only_in=wrong)
 
 
 def test_near_duplicate_check_catches_a_lightly_edited_copy():
