@@ -10,7 +10,8 @@ Register abstracts naming a technology word; then 120 more, ``"batch": "blind 5"
 the session's last bundle was built: 50 SBIR, 30 Federal Register at random, 40 naming a defence,
 veterans' or technology word; then 120 more drawn the same way, ``"batch": "blind 6"``, labelled
 after ``seed/p15.jsonl`` was trained on: 20 of the 40 match ``AGENCY`` and 20 name a technology
-the default pipeline finds), scored with a bundle. The texts are read from
+the default pipeline finds; then 120 more drawn the same way, ``"batch": "blind 7"``, labelled at
+the end of that session), scored with a bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
     python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
@@ -90,6 +91,9 @@ def main() -> None:
                                                            for d in dev])),
                        ("blind 6 (added later)", np.array([d.get("batch") == "blind 6" for d in dev])),
                        ("blind 6, not ambiguous", np.array([d.get("batch") == "blind 6" and not d.get("ambiguous")
+                                                           for d in dev])),
+                       ("blind 7 (added later)", np.array([d.get("batch") == "blind 7" for d in dev])),
+                       ("blind 7, not ambiguous", np.array([d.get("batch") == "blind 7" and not d.get("ambiguous")
                                                            for d in dev]))):
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
