@@ -24,7 +24,8 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path, filter_spans, minibatch
 
-from .taxonomy import FORMS_VERSION, Taxonomy, default_cues, default_taxonomy, is_case_sensitive, parse_lines, surface_forms
+from .taxonomy import (FORMS_VERSION, Taxonomy, TaxonomyError, default_cues, default_taxonomy, is_case_sensitive,
+                       parse_lines, surface_forms)
 
 TECH_KEY = "dualuse_tech"
 CUES_KEY = "dualuse_cues"
@@ -344,6 +345,7 @@ def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
     entries under ``_EXCLUDE``."""
     forms: dict = {}
     exclusions: set[str] = set()
+    owners: dict[tuple[bool, str], str] = {}  # (exact case?, written form) -> the entry it belongs to
     for entry in terms.entries:
         for key, patterns in ((entry.id, entry.patterns), (context_key(entry.id), entry.context_patterns)):
             if not patterns:
@@ -354,6 +356,12 @@ def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
                     exact.update(surface_forms(pattern))
                 else:
                     lower.update(form.lower() for form in surface_forms(pattern))
+            for case, written in ((True, exact), (False, lower)):
+                for form in written:
+                    other = owners.setdefault((case, form), entry.id)
+                    if other != entry.id:
+                        raise TaxonomyError(f"{terms.title}: {form!r} is a written form of both {other!r} and "
+                                            f"{entry.id!r} (a plural, or a hyphen written as a space): keep it in one")
             forms[key] = ([[t.text for t in tokenizer(f)] for f in sorted(exact)],
                           [[t.text for t in tokenizer(f)] for f in sorted(lower)])
         exclusions.update(form.lower() for phrase in entry.exclude for form in surface_forms(phrase))

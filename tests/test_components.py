@@ -177,6 +177,24 @@ def test_shipped_forms_are_reused_only_when_todays_written_form_rules_made_them(
     assert components._saved_forms(old, terms_text) is not None  # a bundle's own forms, loaded from disk
 
 
+def test_a_written_form_shared_by_two_entries_is_refused_with_both_names():
+    from dualuse.model.components import token_forms
+    from dualuse.model.taxonomy import TaxonomyError, parse_lines
+
+    def entry(i, pattern):
+        return json.dumps({"id": i, "name": i, "family": "robotics_autonomy", "patterns": [pattern], "source": "s"})
+
+    header = json.dumps({"taxonomy": "mine", "version": "1"})
+    tokenizer = spacy.blank("en").tokenizer
+    for first, second in (("drone", "drones"), ("counter-drone", "counter drone"), ("UAV", "UAVs")):
+        terms = parse_lines([header, entry("a", first), entry("b", second)], label_field="family")
+        with pytest.raises(TaxonomyError, match="both 'a' and 'b'"):
+            token_forms(terms, tokenizer)
+    # different phrases that share words are fine
+    token_forms(parse_lines([header, entry("a", "counter-drone"), entry("b", "counter-drone radar")],
+                            label_field="family"), tokenizer)
+
+
 def test_hashed_patterns_match_exactly_as_doc_patterns(default_nlp):
     """The rulers give the PhraseMatchers token hashes; Doc patterns must find the same spans."""
     from spacy.matcher import PhraseMatcher
@@ -374,6 +392,18 @@ BATCH_KINDS = [
       ("ceramic fiber reinforced composite", "ceramic_matrix_composite"), ("optical beam control systems", "beam_control"),
       ("Bayesian belief network", "machine_learning")]),
     ("The RPG fans met at the game store.", []),
+    # batch 15
+    ("Radiation hardened (RH) non-volatile memory: RH FeRAM and SONOS cells; thermoplastic matrix composites "
+     "(TPMCs); MH-6 windscreens; the IADS threat radars; unmanned vehicles and other autonomous systems; the "
+     "Rifleman Radio; THz array receivers; a VECSEL; MgAl2O4 spinel; unsupervised learning.",
+     [("Radiation hardened", "radiation_hardened_electronics"), ("RH", "radiation_hardened_electronics"),
+      ("RH", "radiation_hardened_electronics"), ("FeRAM", "memory_chip"), ("SONOS", "memory_chip"),
+      ("thermoplastic matrix composites", "polymer_matrix_composite"), ("TPMCs", "polymer_matrix_composite"),
+      ("MH-6", "attack_helicopter"), ("IADS", "surface_to_air_missile"), ("radars", "radar"),
+      ("unmanned vehicles", "uncrewed_system"), ("autonomous systems", "uncrewed_system"),
+      ("Rifleman Radio", "tactical_radio"), ("THz array receivers", "terahertz_device"), ("VECSEL", "semiconductor_laser"),
+      ("MgAl2O4 spinel", "transparent_ceramic"), ("unsupervised learning", "machine_learning")]),
+    ("Mobile networks act as autonomous systems under BGP; the toolbox plugs into IADS for flight-test data.", []),
     ("Lime mortar was used for the old wall.", []),
 ]
 
