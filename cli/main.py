@@ -436,8 +436,18 @@ def review(
 
 
 def _refuse_existing(path: Optional[Path], force: bool) -> None:
-    if path is not None and path.exists() and not force:
+    """Before any work: an existing file is replaced only with --force, a folder never, and a
+    missing parent folder is made (so a long run does not fail at its very end)."""
+    if path is None:
+        return
+    if path.is_dir():
+        fail_usage(f"{path} is a folder; give a file name")
+    if path.exists() and not force:
         fail_usage(f"{path} exists; use --force to replace it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail_usage(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,18 +38,30 @@ def seed_corpus_paths() -> list[Path]:
     return sorted(root.glob("*.jsonl"))
 
 
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> CorpusError:
+    return CorpusError(f"{path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at byte {exc.start}); save the "
+                       "corpus as UTF-8 (in Excel: CSV UTF-8)")
+
+
 def _rows_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
     from .text import json_objects
 
-    with open(path, encoding="utf-8") as fh:
-        yield from json_objects(fh, str(path), CorpusError)
+    # utf-8-sig: a byte-order mark at the start (Windows editors write one) is not part of the data
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            yield from json_objects(fh, str(path), CorpusError)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
 
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, dict]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, restval=MISSING_CELL)
-        for n, row in enumerate(reader, 2):
-            yield n, row
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:  # Excel's "CSV UTF-8" starts with a BOM
+            reader = csv.DictReader(fh, restval=MISSING_CELL)
+            for n, row in enumerate(reader, 2):
+                yield n, row
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
 
 
 def _rows_hf(path: Path) -> Iterator[tuple[int, dict]]:
@@ -77,12 +90,15 @@ def _rows_label_folders(path: Path, label_field: str, text_field: str, id_field:
     in any format ``dualuse tag`` reads."""
     from .readers import iter_documents
 
-    subfolders = sorted(p for p in path.iterdir() if p.is_dir())
+    # hidden folders (.git, .ipynb_checkpoints) are not labels
+    subfolders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not subfolders:
         raise CorpusError(f"{path}: expected one subfolder per label (military/, civilian/), found none")
     n = 0
     for folder in subfolders:
         for doc in iter_documents([str(folder)]):
+            if any(part.startswith(".") for part in Path(os.path.relpath(doc.source, folder)).parts):
+                continue  # .DS_Store, .git/: a system's files, not documents
             n += 1
             if doc.error is not None:
                 raise CorpusError(f"{doc.source}: {doc.error}")
@@ -156,6 +172,7 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
 
 
 _FOLDER_TEXT = "\0dualuse text"
+MAX_DOC_CHARS = 1_000_000  # spaCy's own limit for one Doc (``tag`` cuts longer texts into parts)
 
 
 def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
@@ -190,6 +207,9 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
             raise CorpusError(f"{where}: {exc}") from None
         if not text.strip():
             raise CorpusError(f"{where}: empty text")
+        if len(text) > MAX_DOC_CHARS:
+            raise CorpusError(f"{where}: a text of {len(text):,} characters; a labelled document may have at most "
+                              f"{MAX_DOC_CHARS:,} (split it into parts with the same label)")
         doc_id = row.get(id_field)
         doc_id = None if doc_id is MISSING_CELL else doc_id
         yield LabelledDoc(id=str(doc_id) if doc_id is not None else f"{path.name}:{n}", text=text,

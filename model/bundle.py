@@ -15,6 +15,7 @@ import tempfile
 import warnings
 from importlib import metadata
 from pathlib import Path
+from typing import Iterable
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -118,14 +119,41 @@ def _warn_versions(root: Path, manifest: dict) -> None:
                           "results may differ", BundleVersionWarning, stacklevel=3)
 
 
+def check_out(out: str | Path, *, force: bool, inputs: Iterable[str | Path] = ()) -> Path:
+    """Refuse an ``--out`` that would lose something the user gave: an existing path without
+    ``force``; even with it, a folder that is not a bundle (no manifest) and still holds files,
+    and any path that is, holds or lies inside one of ``inputs``."""
+    out = Path(out)
+    target = out.resolve()
+    for given in inputs:
+        given = Path(given)
+        if not given.exists():
+            continue
+        source = given.resolve()
+        if target == source or target in source.parents or source in target.parents:
+            raise FileExistsError(f"--out {out} is, holds or lies inside the input {given}: choose another --out")
+    if out.exists() and not force:
+        raise FileExistsError(f"{out} exists; use --force to replace it")
+    if out.is_dir() and not (out / MANIFEST).exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is a folder that is not a bundle (no {MANIFEST}) and holds files: it is not "
+                              "replaced, even with --force; choose another --out")
+    return out
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def save_bundle(nlp, out: str | Path, info: dict, *, force: bool = False, extra_files: dict | None = None) -> dict:
     """Write ``nlp`` and the manifest to ``out`` atomically: a temporary sibling, then a rename.
 
-    An existing ``out`` is replaced only with ``force``.
+    An existing ``out`` is replaced only with ``force``, and never when it is a folder of other
+    files (``check_out``).
     """
-    out = Path(out)
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} exists; use --force to replace it")
+    out = check_out(out, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -140,10 +168,10 @@ def save_bundle(nlp, out: str | Path, info: dict, *, force: bool = False, extra_
         manifest = write_manifest(tmp, info)
         if out.exists():
             old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
             os.replace(out, old)
             os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
         else:
             os.replace(tmp, out)
     except BaseException:

@@ -379,3 +379,82 @@ def test_a_training_corpus_with_json_surrogate_escapes_is_read_as_real_character
                       '{"id": "b", "text": "Crop drones.", "label": "civilian"}\n')
     doc, _ = read_corpora([corpus])
     assert doc.text == "Armed drones \U0001F600 and a lone \ufffd."
+
+
+def test_corpora_as_windows_and_excel_write_them_read_or_fail_naming_the_file(tmp_path):
+    import csv
+
+    rows = make_docs(3)
+    with open(tmp_path / "bom.csv", "w", encoding="utf-8-sig", newline="") as fh:  # Excel's "CSV UTF-8"
+        writer = csv.DictWriter(fh, ["id", "text", "label"])
+        writer.writeheader()
+        writer.writerows({"id": r["id"], "text": r["text"], "label": r["label"]} for r in rows)
+    (tmp_path / "bom.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8-sig")
+    for name in ("bom.csv", "bom.jsonl"):
+        assert [d.id for d in read_corpora([tmp_path / name])] == [r["id"] for r in rows]
+    (tmp_path / "cp.csv").write_bytes("id,text,label\n1,Radar caf\u00e9 for ships,military\n".encode("cp1252"))
+    with pytest.raises(CorpusError, match=r"cp\.csv: not UTF-8 \(byte 0xe9"):
+        read_corpora([tmp_path / "cp.csv"])
+
+
+def test_a_labelled_document_longer_than_a_doc_may_be_is_refused_with_its_line(tmp_path):
+    rows = make_docs(3)
+    rows[2] = {**rows[2], "text": "radar " * 200_001}
+    with pytest.raises(CorpusError, match=r"long\.jsonl:3: a text of 1,200,006 characters"):
+        read_corpora([write_jsonl(tmp_path / "long.jsonl", rows)])
+
+
+def test_label_folders_skip_hidden_files_and_folders(tmp_path):
+    for label in ("military", "civilian"):
+        (tmp_path / "c" / label / ".git").mkdir(parents=True)
+        (tmp_path / "c" / label / "a.txt").write_text(f"A {label} document about radar.")
+        (tmp_path / "c" / label / ".DS_Store").write_bytes(b"\x00\x01\x02")
+        (tmp_path / "c" / label / ".git" / "HEAD").write_text("ref: refs/heads/main")
+    (tmp_path / "c" / ".ipynb_checkpoints").mkdir()
+    docs = read_corpora([tmp_path / "c"])
+    assert sorted(d.label for d in docs) == ["civilian", "military"]
+
+
+def test_out_is_never_a_folder_of_other_files_or_an_input_even_with_force(tmp_path):
+    from dualuse.model.bundle import check_out
+
+    (tmp_path / "in").mkdir()
+    corpus = write_jsonl(tmp_path / "in" / "c.jsonl", make_docs(3))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.txt").write_text("keep me")
+    with pytest.raises(FileExistsError, match="not a bundle"):
+        check_out(notes, force=True)
+    for out, given in ((tmp_path / "in", corpus), (tmp_path, corpus), (corpus, corpus),
+                       (tmp_path / "in" / "sub", tmp_path / "in")):  # holds it, is it, lies inside it
+        with pytest.raises(FileExistsError, match="input"):
+            check_out(out, force=True, inputs=[given])
+    (tmp_path / "empty").mkdir()
+    assert check_out(tmp_path / "empty", force=True, inputs=[corpus]) == tmp_path / "empty"
+    result = runner.invoke(app, ["train", str(corpus), "--no-base", "--out", str(notes), "--force"])
+    assert result.exit_code == 2 and "not a bundle" in result.stderr
+    assert (notes / "n.txt").read_text() == "keep me"
+
+
+def test_a_report_path_is_checked_before_training(tmp_path, corpus_file):
+    (tmp_path / "adir").mkdir()
+    result = runner.invoke(app, ["train", str(corpus_file), "--no-base", "--out", str(tmp_path / "b"),
+                                 "--json", str(tmp_path / "adir")])
+    assert result.exit_code == 2 and "is a folder" in result.stderr and not (tmp_path / "b").exists()
+
+
+def test_copies_of_a_text_stay_on_one_side_of_the_held_out_split_and_are_reported(tmp_path):
+    rows = make_docs(12)
+    copies = [{**r, "id": f"{r['id']}-{k}"} for r in rows for k in range(3)]
+    copies.append({**rows[0], "id": "conflict", "label": "civilian" if rows[0]["label"] == "military" else "military"})
+    corpus = write_jsonl(tmp_path / "dup.jsonl", copies)
+    trained = train([corpus], tmp_path / "b", rehearse=False)
+    report = trained["report"]
+    assert report["duplicates"]["repeated_documents"] == len(copies) - len(rows)
+    assert report["duplicates"]["texts_with_both_labels"] == 1
+    assert "conflict" in report["duplicates"]["ids_with_both_labels"][0]
+    held = report["split"]["held_out"]
+    assert held and (held % 3 == 0 or (held - 1) % 3 == 0)  # whole groups (the first text has 4 copies)
+    result = runner.invoke(app, ["train", str(corpus), "--no-base", "--out", str(tmp_path / "b2")])
+    assert result.exit_code == 0
+    assert f"DUPLICATES: {len(copies) - len(rows)} documents repeat another's text" in result.stderr

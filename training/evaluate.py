@@ -77,6 +77,11 @@ def format_report(report: dict) -> str:
     lines.append(f"flags (military >= {th['military']:.2f}, civilian < {th['civilian']:.2f}):")
     for lab, c in report["flags"].items():
         lines.append(f"  {lab:9s} -> military {c['military']}, review {c['review']}, civilian {c['civilian']}")
+    dup = report.get("duplicates") or {}
+    if dup.get("repeated_documents"):
+        lines += [f"DUPLICATES: {dup['repeated_documents']} documents repeat another's text (each text was kept on "
+                  f"one side of the held-out split); {dup['texts_with_both_labels']} texts carry both labels "
+                  "(ids in the JSON report)", ""]
     leak = report.get("leakage") or {}
     if leak.get("documents"):
         lines += [f"LEAKAGE: {leak['documents']} of these documents are in the bundle's training corpus; "
@@ -84,8 +89,10 @@ def format_report(report: dict) -> str:
     lines += ["", f"{'family':22s} {'n':>5s} {'mil':>5s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'AUC':>6s} {'ECE':>6s}"]
     for fam, m in report["per_family"].items():
         auc = "-" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-        lines.append(f"{fam:22s} {m['n']:5d} {m['military']:5d} {m['precision']:6.3f} {m['recall']:6.3f} "
-                     f"{m['f1']:6.3f} {auc:>6s} {m['ece']:6.3f}")
+        # without military documents precision, recall and F1 of the military class say nothing
+        prf = [("-" if not m["military"] else f"{m[k]:.3f}") for k in ("precision", "recall", "f1")]
+        lines.append(f"{fam:22s} {m['n']:5d} {m['military']:5d} {prf[0]:>6s} {prf[1]:>6s} "
+                     f"{prf[2]:>6s} {auc:>6s} {m['ece']:6.3f}")
     return "\n".join(lines)
 
 

@@ -50,9 +50,9 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     documents. ``progress(done, total, stage)`` is called as documents go through the pipeline
     ("pipeline") and, out of core, as the learners go through the chunks ("learning").
     """
-    out = Path(out)
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} exists; use --force to replace it")
+    from dualuse.model.bundle import check_out
+
+    out = check_out(out, force=force, inputs=paths)
     sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
     base_path = None
     if rehearse:
@@ -100,8 +100,17 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     from .evaluate import choose_thresholds
     from .fit import fit_models, military_probs
 
+    # Documents with the same text stay on one side of the split: a copy held out of its own
+    # fit part would score as if the model generalised.
+    group, repeats = _text_groups(docs)
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
-    train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
+    if repeats is None:
+        train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
+    else:
+        first_of_group = np.unique(group, return_index=True)[1]
+        _, test_groups = next(split.split(np.zeros(len(first_of_group)), prepared.labels[first_of_group]))
+        held_mask = np.isin(group, test_groups)
+        train_idx, test_idx = np.flatnonzero(~held_mask), np.flatnonzero(held_mask)
     fit_part, held = prepared.subset(np.sort(train_idx)), prepared.subset(np.sort(test_idx))
     models = fit_models(fit_part, seed=seed, n_jobs=jobs)
 
@@ -113,10 +122,32 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
         ctx_probs = military_probs(models["context"], held.ctx_rows)
         report["mentions"] = binary_metrics(held.ctx_labels == "military", ctx_probs)
     report["split"] = {"fit": len(train_idx), "held_out": len(test_idx), "seed": seed}
+    if repeats is not None:
+        report["duplicates"] = repeats
     report["C"] = models["document"]["C"]
     corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts, "sources": sources}
     return _write(nlp, models, thresholds, report, corpus, out, pack_corpus(docs), name=name, version=version,
                   force=force)
+
+
+def _text_groups(docs: list) -> tuple[np.ndarray, dict | None]:
+    """The group of each document (the same text, spacing aside, the same group) and, when some
+    text repeats, a report: how many documents repeat an earlier one's text, and the ids of the
+    texts given both labels."""
+    first: dict = {}
+    labels: dict = {}
+    ids: dict = {}
+    group = np.empty(len(docs), dtype=np.int64)
+    for i, d in enumerate(docs):
+        key = text_key(d.text)
+        group[i] = first.setdefault(key, len(first))
+        labels.setdefault(key, set()).add(d.label)
+        ids.setdefault(key, []).append(d.id)
+    if len(first) == len(docs):
+        return group, None
+    conflicting = [ids[k] for k, labs in labels.items() if len(labs) > 1]
+    return group, {"repeated_documents": len(docs) - len(first), "texts_with_both_labels": len(conflicting),
+                   "ids_with_both_labels": conflicting[:100]}
 
 
 def _check_counts(counts: dict) -> None:
