@@ -95,6 +95,12 @@ def test_compare_reports_metrics_changes_and_flags(two_bundles, tmp_path):
     assert set(data["delta"]["overall"]) >= {"f1", "roc_auc", "ece"}
     assert all(set(c) == {"id", "label", "old", "new"} for c in data["flag_changes"])
     assert "## Per family" in md.read_text() and "Flags that change" in result.stdout
+    assert "LEAKAGE" not in result.stdout
+    # on the new bundle's own training corpus the report says its scores flatter it
+    result = runner.invoke(app, ["compare", str(two_bundles / "old"), str(two_bundles / "new"),
+                                 str(two_bundles / "b.jsonl")])
+    assert result.exit_code == 0, result.stderr
+    assert "**LEAKAGE (new bundle):** 60 of these 60 documents are in its training corpus" in result.stdout
 
 
 def test_review_exports_the_least_certain_in_a_trainable_format(two_bundles, tmp_path):

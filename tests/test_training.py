@@ -458,3 +458,10 @@ def test_copies_of_a_text_stay_on_one_side_of_the_held_out_split_and_are_reporte
     result = runner.invoke(app, ["train", str(corpus), "--no-base", "--out", str(tmp_path / "b2")])
     assert result.exit_code == 0
     assert f"DUPLICATES: {len(copies) - len(rows)} documents repeat another's text" in result.stderr
+
+
+def test_a_corpus_too_small_for_its_held_out_part_is_refused_before_any_work(tmp_path):
+    corpus = write_jsonl(tmp_path / "tiny.jsonl", make_docs(10))
+    result = runner.invoke(app, ["train", str(corpus), "--no-base", "--out", str(tmp_path / "b"), "--held-out", "0.1"])
+    assert result.exit_code == 2
+    assert "would hold 1.0 civilian documents, fewer than the 2" in result.stderr and not (tmp_path / "b").exists()

@@ -43,6 +43,11 @@ def to_markdown(result: dict, max_changes: int = 50) -> str:
     for name, rep in (("old", old["overall"]), ("new", new["overall"])):
         lines.append(f"| {name} | " + " | ".join(_fmt(rep.get(k)) for k in _METRICS) + " |")
     lines.append("| change | " + " | ".join(_fmt(result["delta"]["overall"][k], sign=True) for k in _METRICS) + " |")
+    for name, side in (("old", old), ("new", new)):
+        leaked = (side.get("leakage") or {}).get("documents")
+        if leaked:
+            lines += ["", f"**LEAKAGE ({name} bundle):** {leaked} of these {result['documents']} documents are in its "
+                          "training corpus; its scores flatter it (ids in the JSON report)."]
     lines += ["", "## Per family (change, new minus old)", "",
               "| family | " + " | ".join(_METRICS) + " |", "|---|" + "---|" * len(_METRICS)]
     for fam, d in result["delta"]["per_family"].items():

@@ -20,6 +20,7 @@ from .evaluate import binary_metrics, evaluate_predictions
 
 MIN_PER_CLASS = 10
 MIN_PER_PART = 3  # documents of each label in each held-out part, out of core
+MIN_HELD_OUT = 2  # in memory: documents of each label in the held-out part (stratified), at the least
 LARGE_CORPUS = 200_000  # documents: `dualuse train` goes out of core by itself from here
 
 
@@ -86,6 +87,11 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
         sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
     _check_counts(counts)
+    for label, n in counts.items():
+        if n * held_out < MIN_HELD_OUT:  # the stratified split holds out about this many
+            raise CorpusError(f"the held-out part ({held_out:.0%} of the documents) would hold {n * held_out:.1f} "
+                              f"{label} documents, fewer than the {MIN_HELD_OUT} that thresholds and metrics need at "
+                              "the least: give more documents or a larger --held-out")
     from dualuse.model.pipeline import build_pipeline
 
     from .prepare import prepare_cached
