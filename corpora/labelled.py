@@ -196,6 +196,8 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
         label = str(label).strip()
         if label_map:
             label = label_map.get(label, label)
+        if label not in LABELS and label.lower() in LABELS:  # "Military", "CIVILIAN" as spreadsheets write them
+            label = label.lower()
         if label not in LABELS:
             raise CorpusError(f"{where}: unknown label {label!r} (expected {' or '.join(LABELS)}; "
                               "map others with --label-map)")

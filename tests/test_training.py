@@ -465,3 +465,14 @@ def test_a_corpus_too_small_for_its_held_out_part_is_refused_before_any_work(tmp
     result = runner.invoke(app, ["train", str(corpus), "--no-base", "--out", str(tmp_path / "b"), "--held-out", "0.1"])
     assert result.exit_code == 2
     assert "would hold 1.0 civilian documents, fewer than the 2" in result.stderr and not (tmp_path / "b").exists()
+
+
+def test_labels_are_read_whatever_their_case(tmp_path):
+    rows = make_docs(2)
+    rows[0] = {**rows[0], "label": rows[0]["label"].capitalize()}
+    rows[1] = {**rows[1], "label": rows[1]["label"].upper() + " "}
+    assert [d.label for d in read_corpora([write_jsonl(tmp_path / "c.jsonl", rows)])] == [r["label"].strip().lower()
+                                                                                          for r in rows]
+    rows[2] = {**rows[2], "label": "Mil"}
+    with pytest.raises(CorpusError, match="c2.jsonl:3: unknown label 'Mil'"):
+        read_corpora([write_jsonl(tmp_path / "c2.jsonl", rows)])
