@@ -67,34 +67,24 @@ def main() -> None:
     y = np.array([d["label"] == "military" for d in dev])
     print(f"model {tagger.model}; thresholds {tagger.thresholds}")
     print("| subset | n | military | ROC AUC | F1 | precision | recall | Brier | ECE |\n|---|---|---|---|---|---|---|---|---|")
-    for name, mask in (("all", np.ones(len(dev), bool)),
-                       ("SBIR", np.array([d["id"].startswith("sbir") for d in dev])),
-                       ("Federal Register", np.array([d["id"].startswith("fr") for d in dev])),
-                       ("not ambiguous", np.array([not d.get("ambiguous") for d in dev])),
-                       ("the first 200", np.array([d.get("batch") is None for d in dev])),
-                       ("export rules (added later)", np.array([d.get("batch") == "export rules" for d in dev])),
-                       ("defence trade (added later)", np.array([d.get("batch") == "defence trade" for d in dev])),
-                       ("blind 2 (added later)", np.array([d.get("batch") == "blind 2" for d in dev])),
-                       ("blind 2, not ambiguous", np.array([d.get("batch") == "blind 2" and not d.get("ambiguous")
-                                                           for d in dev])),
-                       ("blind 3 (added later)", np.array([d.get("batch") == "blind 3" for d in dev])),
-                       ("blind 3, not ambiguous", np.array([d.get("batch") == "blind 3" and not d.get("ambiguous")
-                                                           for d in dev])),
-                       ("blind 4 (added later)", np.array([d.get("batch") == "blind 4" for d in dev])),
-                       ("blind 4, not ambiguous", np.array([d.get("batch") == "blind 4" and not d.get("ambiguous")
-                                                           for d in dev])),
-                       ("blind 4, defence and veterans' agencies", np.array([d.get("batch") == "blind 4" and d["id"].startswith("fr")
-                                                                            and bool(AGENCY.search(d["title"] + " " + d["text"]))
-                                                                            for d in dev])),
-                       ("blind 5 (added later)", np.array([d.get("batch") == "blind 5" for d in dev])),
-                       ("blind 5, not ambiguous", np.array([d.get("batch") == "blind 5" and not d.get("ambiguous")
-                                                           for d in dev])),
-                       ("blind 6 (added later)", np.array([d.get("batch") == "blind 6" for d in dev])),
-                       ("blind 6, not ambiguous", np.array([d.get("batch") == "blind 6" and not d.get("ambiguous")
-                                                           for d in dev])),
-                       ("blind 7 (added later)", np.array([d.get("batch") == "blind 7" for d in dev])),
-                       ("blind 7, not ambiguous", np.array([d.get("batch") == "blind 7" and not d.get("ambiguous")
-                                                           for d in dev]))):
+    batch = np.array([d.get("batch") or "" for d in dev])
+    clear = np.array([not d.get("ambiguous") for d in dev])
+    subsets = [("all", np.ones(len(dev), bool)),
+               ("SBIR", np.array([d["id"].startswith("sbir") for d in dev])),
+               ("Federal Register", np.array([d["id"].startswith("fr") for d in dev])),
+               ("not ambiguous", clear),
+               ("the first 200", batch == ""),
+               ("export rules (added later)", batch == "export rules"),
+               ("defence trade (added later)", batch == "defence trade")]
+    for n in range(2, 8):  # the blind batches, each whole and its clear calls
+        subsets += [(f"blind {n} (added later)", batch == f"blind {n}"),
+                    (f"blind {n}, not ambiguous", (batch == f"blind {n}") & clear)]
+        if n == 4:
+            subsets.append(("blind 4, defence and veterans' agencies",
+                            (batch == "blind 4") & np.array([d["id"].startswith("fr")
+                                                             and bool(AGENCY.search(d["title"] + " " + d["text"]))
+                                                             for d in dev])))
+    for name, mask in subsets:
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
               f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")

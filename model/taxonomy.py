@@ -10,7 +10,6 @@ the acronym "SRM", that count only where one of the ``context`` words is near, "
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -262,24 +261,17 @@ def surface_forms(pattern: str) -> list[str]:
         # reactor", "ultra-high speed camera"); with more than three hyphens, each hyphenated word
         # as a whole ("beyond visual range air-to-air missile"). That is how they are written.
         combos = _combinations(len(seps)) if len(seps) <= 2 else [(" ",) * len(seps), ("-",) * len(seps)]
-        hyphens = [i for i, sep in enumerate(seps) if sep == "-"]
-        if len(seps) > 2 and 0 < len(hyphens) <= 3:
-            for spaced in _combinations(len(hyphens)):
-                combo = list(seps)
-                for i, sep in zip(hyphens, spaced):
-                    combo[i] = sep
-                combos.append(tuple(combo))
+        if len(seps) > 2:
+            groups = _hyphen_groups(words, seps)
+            if groups and len(groups) <= 4:
+                for spaced in _combinations(len(groups)):
+                    combo = list(seps)
+                    for group, sep in zip(groups, spaced):
+                        for i in group:
+                            combo[i] = sep
+                    combos.append(tuple(combo))
         for combo in combos:
             joinings.add("".join(w + (combo[i] if i < len(combo) else "") for i, w in enumerate(words)))
-        chunks = base.split(" ")
-        hyphenated = [i for i, chunk in enumerate(chunks) if "-" in chunk.strip("-")]
-        if len(hyphens) > 3 and len(hyphenated) <= 4:
-            for spaced in itertools.product((False, True), repeat=len(hyphenated)):
-                written = list(chunks)
-                for i, space in zip(hyphenated, spaced):
-                    if space:
-                        written[i] = written[i].replace("-", " ")
-                joinings.add(" ".join(written))
         if "-" in seps and all(len(w) <= 8 for w in words):
             joinings.add("".join(words))
     forms = set()
@@ -295,6 +287,26 @@ def surface_forms(pattern: str) -> list[str]:
             if alt:
                 forms.add(form[: len(form) - len(last)] + alt)
     return sorted(forms)
+
+
+def _hyphen_groups(words: list[str], seps: list[str]) -> list[list[int]]:
+    """The positions in ``seps`` of a pattern's own hyphens that ``surface_forms`` varies
+    together: each hyphen alone when there are at most three, else the hyphens of each
+    hyphenated word (between two spaces; a hyphen at a word's edge is left as written)."""
+    hyphens = [i for i, sep in enumerate(seps) if sep == "-"]
+    if len(hyphens) <= 3:
+        return [[i] for i in hyphens]
+    groups, current = [], []
+    for i, sep in enumerate(seps + [" "]):
+        if sep == "-":
+            current.append(i)
+            continue
+        # the word's own hyphens, not one that starts or ends it ("-anti-tamper")
+        inner = [h for h in current if words[h] and words[h + 1]]
+        if inner:
+            groups.append(current)
+        current = []
+    return groups
 
 
 def _combinations(n: int) -> list[tuple[str, ...]]:

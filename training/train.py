@@ -141,17 +141,13 @@ def _text_groups(docs: list) -> tuple[np.ndarray, dict | None]:
     text repeats, a report: how many documents repeat an earlier one's text, and the ids of the
     texts given both labels."""
     first: dict = {}
-    labels: dict = {}
-    ids: dict = {}
-    group = np.empty(len(docs), dtype=np.int64)
-    for i, d in enumerate(docs):
-        key = text_key(d.text)
-        group[i] = first.setdefault(key, len(first))
-        labels.setdefault(key, set()).add(d.label)
-        ids.setdefault(key, []).append(d.id)
+    group = np.array([first.setdefault(text_key(d.text), len(first)) for d in docs], dtype=np.int64)
     if len(first) == len(docs):
         return group, None
-    conflicting = [ids[k] for k, labs in labels.items() if len(labs) > 1]
+    members: dict = {}
+    for g, d in zip(group.tolist(), docs):
+        members.setdefault(g, []).append(d)
+    conflicting = [[d.id for d in ds] for ds in members.values() if len({d.label for d in ds}) > 1]
     return group, {"repeated_documents": len(docs) - len(first), "texts_with_both_labels": len(conflicting),
                    "ids_with_both_labels": conflicting[:100]}
 
