@@ -64,19 +64,67 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, dict]]:
         raise _not_utf8(path, exc) from None
 
 
+def _rows_json(path: Path) -> Iterator[tuple[int | str, dict]]:
+    """A ``.json`` corpus: an array of objects (what most tools export), one object, or JSON
+    Lines under a ``.json`` name. An array's items are named ``FILE[i]`` in messages."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            head = fh.read(4096).lstrip()
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+    if not head.startswith("["):
+        whole = None
+        if head.startswith("{"):
+            try:  # one object over several lines
+                whole = json.loads(path.read_text(encoding="utf-8-sig"))
+            except (json.JSONDecodeError, RecursionError):
+                pass  # JSON Lines: read line by line below
+        if isinstance(whole, dict):
+            yield 1, whole
+        else:
+            yield from _rows_jsonl(path)
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise CorpusError(f"{path}: not valid JSON ({getattr(exc, 'msg', exc)}"
+                          + (f", line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ")")) from None
+    for i, row in enumerate(data):
+        if not isinstance(row, dict):
+            raise CorpusError(f"{path}[{i}]: expected a JSON object, not {type(row).__name__}")
+        yield f"{path}[{i}]", row
+
+
+def _rows_parquet(path: Path) -> Iterator[tuple[int, dict]]:
+    """A Parquet file, read a row group at a time where it lies (nothing is copied to a cache)."""
+    try:
+        import pyarrow
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CorpusError(f"{path}: reading Parquet needs `pip install 'dualuse[hf]'`") from None
+    try:
+        reader = pq.ParquetFile(path)
+        n = 0
+        for batch in reader.iter_batches(batch_size=1024):
+            for row in batch.to_pylist():
+                n += 1
+                yield n, row
+    except (OSError, pyarrow.ArrowException) as exc:  # not Parquet, truncated, unreadable
+        raise CorpusError(f"{path}: not a readable Parquet file ({str(exc)[:200]})") from None
+
+
 def _rows_hf(path: Path) -> Iterator[tuple[int, dict]]:
     try:
         import datasets
     except ImportError:
         raise CorpusError(f"{path}: reading datasets needs `pip install 'dualuse[hf]'`") from None
-    if path.is_dir():
-        ds = datasets.load_from_disk(str(path))
-        if isinstance(ds, datasets.DatasetDict):
-            if "train" not in ds:
-                raise CorpusError(f"{path}: dataset has splits {list(ds)}, none named 'train'")
-            ds = ds["train"]
-    else:
-        ds = datasets.load_dataset("parquet", data_files=str(path), split="train")
+    ds = datasets.load_from_disk(str(path))
+    if isinstance(ds, datasets.DatasetDict):
+        if "train" not in ds:
+            raise CorpusError(f"{path}: dataset has splits {list(ds)}, none named 'train'")
+        ds = ds["train"]
     for n, row in enumerate(ds, 1):
         yield n, row
 
@@ -121,24 +169,40 @@ def _rows_hub(name: str, split: str) -> Iterator[tuple[int, dict]]:
 
 
 def parse_label_map(value: str | None) -> dict | None:
-    """``--label-map``: "dod=military,nih=civilian" or a JSON file holding such an object."""
+    """``--label-map``: "dod=military,nih=civilian" or a JSON file holding such an object. The
+    values it maps from are matched whatever their case and surrounding spaces, as labels are."""
     if not value:
         return None
     path = Path(value)
-    if path.suffix.lower() == ".json" and path.exists():
+    if path.suffix.lower() == ".json" or path.is_file():
+        if not path.is_file():
+            raise CorpusError(f"--label-map {value}: no such file")
         try:
-            mapping = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CorpusError(f"{path}: not a JSON object ({exc})") from None
+            mapping = json.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc) from None
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        if not isinstance(mapping, dict):
+            raise CorpusError(f"{path}: --label-map needs a JSON object such as {{\"dod\": \"military\", "
+                              f"\"nih\": \"civilian\"}}, not a {type(mapping).__name__}")
+        source = str(path)
     else:
         pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
         if not all(len(p) == 2 for p in pairs):
             raise CorpusError(f"--label-map takes FROM=TO pairs separated by commas, not {value!r}")
-        mapping = {a.strip(): b.strip() for a, b in pairs}
-    bad = {v for v in mapping.values() if v not in LABELS}
-    if not isinstance(mapping, dict) or bad:
-        raise CorpusError(f"--label-map must map to {' or '.join(LABELS)}, not {sorted(bad)}")
-    return mapping
+        mapping = dict(pairs)
+        source = "--label-map"
+    folded: dict[str, str] = {}
+    for key, target in mapping.items():
+        to = target.strip().lower() if isinstance(target, str) else target
+        if to not in LABELS:
+            raise CorpusError(f"{source}: {key!r} maps to {target!r}; labels are {' or '.join(LABELS)}")
+        k = str(key).strip().lower()
+        if folded.get(k, to) != to:
+            raise CorpusError(f"{source}: {key!r} is mapped to both {folded[k]} and {to}")
+        folded[k] = to
+    return folded
 
 
 def read_labelled(path: str | Path, *, text_field: str = "text", label_field: str = "label",
@@ -159,11 +223,15 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
         # the files' own text, whatever --text-field says, under a key no field name takes
         rows = _rows_label_folders(path, label_field, _FOLDER_TEXT, id_field)
         text_field = _FOLDER_TEXT
-    elif path.is_dir() or suffix == ".parquet":
+    elif path.is_dir():
         rows = _rows_hf(path)
+    elif suffix == ".parquet":
+        rows = _rows_parquet(path)
     elif suffix == ".csv":
         rows = _rows_csv(path)
-    elif suffix in (".jsonl", ".json", ".ndjson"):
+    elif suffix == ".json":
+        rows = _rows_json(path)
+    elif suffix in (".jsonl", ".ndjson"):
         rows = _rows_jsonl(path)
     else:
         raise CorpusError(f"{path}: unknown corpus format (use .jsonl, .csv, .parquet, a saved dataset "
@@ -181,8 +249,10 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
         fields = text_fields(text_field)
     except FieldError as exc:
         raise CorpusError(str(exc)) from None
+    if label_map:  # matched as labels are: whatever the case and spaces
+        label_map = {str(k).strip().lower(): str(v).strip().lower() for k, v in label_map.items()}
     for n, row in rows:
-        where = f"{path}:{n}"
+        where = n if isinstance(n, str) else f"{path}:{n}"  # a line, or an array's item: "FILE[i]"
         for name in fields:
             if name not in row:
                 raise CorpusError(f"{where}: no field {name!r} (fields: {', '.join(map(str, row))}); "
@@ -195,7 +265,7 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
             raise CorpusError(f"{where}: missing label")
         label = str(label).strip()
         if label_map:
-            label = label_map.get(label, label)
+            label = label_map.get(label.lower(), label)
         if label not in LABELS and label.lower() in LABELS:  # "Military", "CIVILIAN" as spreadsheets write them
             label = label.lower()
         if label not in LABELS:
@@ -214,24 +284,62 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
                               f"{MAX_DOC_CHARS:,} (split it into parts with the same label)")
         doc_id = row.get(id_field)
         doc_id = None if doc_id is MISSING_CELL else doc_id
-        yield LabelledDoc(id=str(doc_id) if doc_id is not None else f"{path.name}:{n}", text=text,
+        default_id = f"{path.name}{n[len(str(path)):]}" if isinstance(n, str) else f"{path.name}:{n}"
+        yield LabelledDoc(id=str(doc_id) if doc_id is not None else default_id, text=text,
                           label=label, source=where)
 
 
 def iter_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
                  weights: dict | None = None, **fields) -> Iterator[LabelledDoc]:
     """The documents of all corpora (files, folders, and (name, split) datasets on the hub),
-    validated, one at a time. ``weights`` maps a corpus path to how much each of its documents
-    counts in training."""
+    validated, one at a time. ``weights`` maps a corpus (its path as given or any other path to
+    the same file; a hub dataset's name) to how much each of its documents counts in training."""
     import dataclasses
 
-    weights = {str(k): float(v) for k, v in (weights or {}).items()}
-    for path in paths:
-        weight = weights.get(str(path), 1.0)
+    paths, hub = list(paths), list(hub)
+    per_path, per_hub = corpus_weights(paths, hub, weights)
+    for path, weight in zip(paths, per_path):
         for d in read_labelled(path, **fields):
             yield d if weight == 1.0 else dataclasses.replace(d, weight=weight)
-    for name, split in hub:
-        yield from read_labelled(name, hub_split=split, **fields)
+    for (name, split), weight in zip(hub, per_hub):
+        for d in read_labelled(name, hub_split=split, **fields):
+            yield d if weight == 1.0 else dataclasses.replace(d, weight=weight)
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    a, b = Path(a), Path(b)
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def corpus_weights(paths: list, hub: list, weights: dict | None) -> tuple[list[float], list[float]]:
+    """The weight of each corpus path and each hub dataset (1 where ``weights`` says nothing).
+    A weight that names no corpus, or that is not a positive number, is refused: a typo would
+    otherwise train with weight 1 and say nothing."""
+    import math
+
+    per_path, per_hub = [1.0] * len(paths), [1.0] * len(hub)
+    for key, value in (weights or {}).items():
+        try:
+            w = float(value)
+        except (TypeError, ValueError):
+            raise CorpusError(f"--weight {key}={value}: the weight must be a number") from None
+        if not math.isfinite(w) or w <= 0:
+            raise CorpusError(f"--weight {key}={value}: the weight must be a positive number (to leave a corpus "
+                              "out, do not give it)")
+        hits = [i for i, p in enumerate(paths) if str(p) == str(key)] or \
+               [i for i, p in enumerate(paths) if _same_file(p, key)]
+        hub_hits = [i for i, (name, _) in enumerate(hub) if name == str(key)]
+        if not hits and not hub_hits:
+            given = ", ".join(map(str, paths + [name for name, _ in hub]))
+            raise CorpusError(f"--weight {key}={value}: {key} is not one of the corpora given ({given})")
+        for i in hits:
+            per_path[i] = w
+        for i in hub_hits:
+            per_hub[i] = w
+    return per_path, per_hub
 
 
 def check_classes(counts: dict) -> None:

@@ -47,10 +47,30 @@ def test_label_map(tmp_path):
     docs = read_corpora([path], label_map=parse_label_map("DoD=military,NIH=civilian"))
     assert {d.label for d in docs} == {"military", "civilian"}
     mapping = tmp_path / "map.json"
-    mapping.write_text(json.dumps({"DoD": "military", "NIH": "civilian"}))
-    assert parse_label_map(str(mapping)) == {"DoD": "military", "NIH": "civilian"}
-    with pytest.raises(CorpusError, match="must map to"):
+    mapping.write_text(json.dumps({"DoD": "military", "NIH": "Civilian"}))
+    assert parse_label_map(str(mapping)) == {"dod": "military", "nih": "civilian"}
+    with pytest.raises(CorpusError, match="'DoD' maps to 'army'"):
         parse_label_map("DoD=army")
+
+
+def test_label_map_matches_labels_as_labels_are_matched_and_refuses_odd_files(tmp_path):
+    rows = [{"id": d["id"], "text": d["text"], "label": {"military": " DOD", "civilian": "nih "}[d["label"]]}
+            for d in make_docs(3)]
+    path = write_jsonl(tmp_path / "agencies.jsonl", rows)
+    docs = read_corpora([path], label_map=parse_label_map("DoD=military,NIH=civilian"))
+    assert sorted(d.label for d in docs) == ["civilian"] * 3 + ["military"] * 3
+    # the Python API takes a plain dict too
+    assert len(read_corpora([path], label_map={"DoD": "military", "NIH": "civilian"})) == 6
+    listed = tmp_path / "list.json"
+    listed.write_text(json.dumps([["DoD", "military"]]))
+    with pytest.raises(CorpusError, match="needs a JSON object"):
+        parse_label_map(str(listed))
+    with pytest.raises(CorpusError, match="missing.json: no such file"):
+        parse_label_map(str(tmp_path / "missing.json"))
+    with pytest.raises(CorpusError, match="mapped to both"):
+        parse_label_map("dod=military,DoD=civilian")
+    result = runner.invoke(app, ["evaluate", str(path), "--label-map", str(listed)])
+    assert result.exit_code == 2 and "needs a JSON object" in result.stderr
 
 
 def test_hub_dataset_without_network_is_a_clear_error(monkeypatch, tmp_path):
@@ -181,6 +201,41 @@ def test_corpus_weights_reach_the_documents(tmp_path):
     assert [d.weight for d in docs] == [1.0] * 6 + [2.5] * 6
     bad = runner.invoke(app, ["train", str(a), "--weight", "oops", "--out", str(tmp_path / "x"), "--no-base"])
     assert bad.exit_code == 2 and "--weight" in bad.stderr
+
+
+def test_a_weight_names_its_corpus_by_any_path_and_bad_weights_are_refused(tmp_path, monkeypatch):
+    a = write_jsonl(tmp_path / "a.jsonl", make_docs(3, seed=1))
+    b = write_jsonl(tmp_path / "b.jsonl", make_docs(3, seed=2))
+    monkeypatch.chdir(tmp_path)
+    # the corpus given one way, its weight another: still the same file
+    docs = read_corpora(["b.jsonl", a], weights={"./b.jsonl": 2.0})
+    assert [d.weight for d in docs] == [2.0] * 6 + [1.0] * 6
+    docs = read_corpora([b], weights={str(tmp_path / "sub" / ".." / "b.jsonl"): 3.0})
+    assert {d.weight for d in docs} == {3.0}
+    with pytest.raises(CorpusError, match="c.jsonl is not one of the corpora given"):
+        read_corpora([a, b], weights={"c.jsonl": 2.0})
+    for value in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(CorpusError, match="positive number"):
+            read_corpora([a], weights={str(a): value})
+    out = tmp_path / "out"
+    for args in (["--weight", "typo.jsonl=2"], ["--weight", f"{a}=0"]):
+        result = runner.invoke(app, ["train", str(a), str(b), "--no-base", "--out", str(out), *args])
+        assert result.exit_code == 2, result.output
+        assert "--weight" in result.stderr and not out.exists()
+
+
+def test_cache_that_is_a_file_is_refused_before_any_work(tmp_path, monkeypatch):
+    from dualuse.training import prepare as stage
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", make_docs(12, seed=30))
+    cache = tmp_path / "notes.txt"
+    cache.write_text("my notes")
+    calls = []
+    monkeypatch.setattr(stage, "prepare", lambda *a, **k: calls.append(1))
+    result = runner.invoke(app, ["train", str(corpus), "--no-base", "--cache", str(cache),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "a file, not a folder" in result.stderr
+    assert calls == [] and cache.read_text() == "my notes" and not (tmp_path / "out").exists()
 
 
 def test_training_cache_skips_the_spacy_pass_the_second_time(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from corpus_factory import make_docs, write_jsonl
 from dualuse.cli.main import app
-from dualuse.corpora.labelled import CorpusError, read_corpora
+from dualuse.corpora.labelled import CorpusError, read_corpora, read_labelled
 from dualuse.model import load
 from dualuse.model.bundle import MANIFEST, BundleError, BundleVersionWarning, verify_bundle
 from dualuse.training.train import train
@@ -315,6 +315,58 @@ def test_hf_dataset_from_local_files(tmp_path, bundle):
     ds.save_to_disk(str(tmp_path / "ds"))
     docs = read_corpora([tmp_path / "ds"])
     assert len(docs) == 24 and {d.label for d in docs} == {"military", "civilian"}
+
+
+def test_parquet_corpus_is_read_where_it_lies(tmp_path, monkeypatch):
+    """A Parquet corpus is read row group by row group with pyarrow, not copied into the
+    Hugging Face cache under the user's home; a broken file is a clear error."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    rows = make_docs(12, seed=7)
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=5)
+    hf_cache = tmp_path / "hf-cache"
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(hf_cache))
+    docs = read_corpora([path])
+    assert [d.text for d in docs] == [r["text"] for r in rows]
+    assert docs[7].id == rows[7]["id"] and docs[7].source == f"{path}:8"
+    assert not hf_cache.exists()
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    with pytest.raises(CorpusError, match="broken.parquet: not a readable Parquet file"):
+        read_corpora([broken])
+
+
+def test_json_array_corpus(tmp_path):
+    """``train`` reads a ``.json`` corpus as ``tag`` does: an array of objects (errors name the
+    item), one object over several lines, or JSON Lines under a .json name."""
+    rows = make_docs(6, seed=3)
+    array = tmp_path / "export.json"
+    array.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    docs = read_corpora([array])
+    assert [d.text for d in docs] == [r["text"] for r in rows] and docs[2].source == f"{array}[2]"
+    no_ids = tmp_path / "no_ids.json"
+    no_ids.write_text(json.dumps([{"text": r["text"], "label": r["label"]} for r in rows]))
+    assert read_corpora([no_ids])[4].id == "no_ids.json[4]"
+    lines = tmp_path / "lines.json"
+    lines.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert len(read_corpora([lines])) == 12
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps(rows[0], indent=2))
+    assert [d.text for d in read_labelled(single)] == [rows[0]["text"]]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(rows[:2] + [["not", "an", "object"]]))
+    with pytest.raises(CorpusError, match=r"bad.json\[2\]: expected a JSON object, not list"):
+        read_corpora([bad])
+    unlabelled = tmp_path / "unlabelled.json"
+    unlabelled.write_text(json.dumps(rows[:2] + [{"id": "x", "text": "radar"}]))
+    with pytest.raises(CorpusError, match=r"unlabelled.json\[2\]: no field 'label'"):
+        read_corpora([unlabelled])
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"text": "radar", "label": "military"},\n {"text": ')
+    with pytest.raises(CorpusError, match="broken.json: not valid JSON"):
+        read_corpora([broken])
 
 
 def test_mentions_carry_their_control_list_as_a_feature():

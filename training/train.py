@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable
@@ -9,8 +10,8 @@ from typing import Iterable
 import numpy as np
 
 from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, bundle_text_keys,
-                                      check_classes, corpus_sha256, iter_bundle_corpus, iter_corpora, pack_corpus,
-                                      text_key, text_keys)
+                                      check_classes, corpus_sha256, corpus_weights, iter_bundle_corpus, iter_corpora,
+                                      pack_corpus, text_key, text_keys)
 
 from .evaluate import binary_metrics, evaluate_predictions
 
@@ -35,6 +36,19 @@ def base_bundle(base) -> tuple[Path, object]:
     return path, read(path / "dualuse_tech" / "terms.jsonl")
 
 
+def _check_cache(cache: Path) -> None:
+    """``--cache``: a folder (made now if it is missing), checked before the long work whose
+    result it keeps."""
+    if cache.exists() and not cache.is_dir():
+        raise CorpusError(f"--cache {cache}: a file, not a folder; give a folder to keep the spaCy pass in")
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"--cache {cache}: cannot make the folder ({exc.strerror})") from None
+    if not os.access(cache, os.W_OK | os.X_OK):
+        raise CorpusError(f"--cache {cache}: the folder is not writable")
+
+
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
@@ -53,7 +67,10 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     """
     from dualuse.model.bundle import check_out
 
+    corpus_weights(list(paths), [name for name, _ in hub], weights)  # a weight naming no corpus: refused now
     out = check_out(out, force=force, inputs=paths)
+    if cache is not None:
+        _check_cache(Path(cache))
     sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
     base_path = None
     if rehearse:
