@@ -200,7 +200,8 @@ ID_FIELD = typer.Option("id", "--id-field", help="Field holding the document id.
 LABEL_MAP = typer.Option(None, "--label-map", help="Map other label values: 'dod=military,nih=civilian' or a JSON file.")
 HF_DATASET = typer.Option([], "--hf-dataset", help="A dataset on the Hugging Face hub (needs network); repeatable.")
 SPLIT = typer.Option("train", "--split", help="Split of --hf-dataset.")
-CORPUS = typer.Argument(None, help="Labelled corpora: .jsonl, .csv, .parquet, a saved HF dataset folder, "
+CORPUS = typer.Argument(None, help="Labelled corpora: .jsonl, .json (an array), .csv, .parquet, a saved HF "
+                                   "dataset folder, "
                                    "or a folder with one subfolder per label (military/, civilian/).")
 
 
