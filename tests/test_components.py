@@ -405,6 +405,20 @@ BATCH_KINDS = [
       ("MgAl2O4 spinel", "transparent_ceramic"), ("unsupervised learning", "machine_learning")]),
     ("Mobile networks act as autonomous systems under BGP; the toolbox plugs into IADS for flight-test data.", []),
     ("Lime mortar was used for the old wall.", []),
+    # batch 16
+    ("Warning sensors and countermeasures against MANPADs, RPGs and small arms fire with tracers; electrical loads "
+     "in the modern fighter's cockpit; a linac X-ray source for cargo containers; a moored acoustic array; "
+     "hierarchical temporal memory; mobile ad hoc mesh networks; an infrared scene projector; electron beam "
+     "melting; a bi-directional converter; a bio-terror agent.",
+     [("Warning sensors", "aircraft_missile_protection"), ("countermeasures", "aircraft_missile_protection"),
+      ("MANPADs", "manpads"), ("RPGs", "anti_tank_weapon"), ("small arms", "firearm"), ("tracers", "ammunition"),
+      ("fighter", "combat_aircraft"), ("linac X-ray source", "inspection_xray_source"),
+      ("moored acoustic array", "hydrophone"), ("hierarchical temporal memory", "machine_learning"),
+      ("ad hoc mesh networks", "mobile_ad_hoc_network"), ("infrared scene projector", "infrared_scene_projector"),
+      ("electron beam melting", "vacuum_melting_furnace"), ("bi-directional converter", "power_electronics"),
+      ("bio-terror agent", "biological_weapon")]),
+    ("The war fighter and fire fighters need medical countermeasures; PET tracers image the tumour; the X-ray "
+     "source of the mammography unit.", []),
 ]
 
 
