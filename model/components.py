@@ -687,7 +687,9 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
     radiation-hardened).
     """
     open_at = span.end
-    if open_at >= len(doc) or doc[open_at].text != "(":
+    if open_at < len(doc) and doc[open_at].text != "(":
+        return _acronym_of_longer_phrase(doc, span)
+    if open_at >= len(doc):
         return None
     for close in range(open_at + 2, min(open_at + 2 + _MAX_ACRONYM_TOKENS, len(doc))):
         if doc[close].text == ")":
@@ -717,6 +719,49 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
 
 
 _FUNCTION_WORDS = frozenset("a an and at by for from in into of on or the to with".split())
+# Words after a term that make the phrase name someone or something other than the technology
+# ("laser safety officer (LSO)", "radar program office (RPO)"): its acronym is not the term's.
+_NOT_THE_TECHNOLOGY = frozenset(
+    "act administration agency analysis architecture area assessment association board branch center centre "
+    "committee company consortium convention corporation council course database department directorate division "
+    "event facility group initiative institute laboratory lab office officer operation operator panel plan "
+    "policy program programme project regime regulation report request requirement review rule school service "
+    "society solution squadron standard storage strategy study team technician toolkit treaty working".split())
+
+
+def _names_other_than_technology(word: str) -> bool:
+    word = word.lower()
+    return any(w in _NOT_THE_TECHNOLOGY for w in (word, word[:-1] if word.endswith("s") else "",
+                                                   word[:-2] if word.endswith("es") else ""))
+_MAX_TAIL_WORDS = 2
+
+
+def _acronym_of_longer_phrase(doc: Doc, span: Span) -> tuple[int, int, int, int] | None:
+    """(start, end, label, id) of "ACRONYM" when the term is followed by one or two more words
+    and then "(ACRONYM)" that abbreviates the whole phrase, with letters from those words: a
+    "switchable beam splitter device (BSD)" is a beam splitter, and a "scene projector
+    polarization controller (SPPC)" part of a scene projector, so a later "BSD" or "SPPC" is
+    the same mention. Not when the words name a person, an office or a rule
+    (``_NOT_THE_TECHNOLOGY``): a "laser safety officer (LSO)" is no laser."""
+    tail_end = span.end
+    while tail_end < len(doc) and tail_end - span.end < _MAX_TAIL_WORDS and doc[tail_end].text.isalpha() \
+            and doc[tail_end].lower_ not in _FUNCTION_WORDS:
+        if _names_other_than_technology(doc[tail_end].text):
+            return None
+        tail_end += 1
+    if tail_end == span.end or tail_end >= len(doc) or doc[tail_end].text != "(":
+        return None
+    close = tail_end + 2
+    if close >= len(doc) or doc[close].text != ")":
+        return None
+    core = _singular(doc[tail_end + 1].text)
+    if not _is_acronym(core) or not core.isalnum():
+        return None
+    long_form = doc[span.start:tail_end]
+    tail_at = doc[span.end].idx - long_form.start_char
+    if not _abbreviates(core, long_form.text, tail_at):
+        return None
+    return tail_end + 1, close, span.label, span.id
 
 
 def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:

@@ -245,6 +245,22 @@ def test_an_acronym_whose_long_form_starts_before_or_inside_the_term_is_resolved
     assert "BD" not in [t for t, _, _ in tech(default_nlp, "Big, Defense radar (BD) units. BD.")]
 
 
+def test_an_acronym_of_the_term_and_one_or_two_words_after_it_stands_for_the_term(default_nlp):
+    text = ("We integrate a scene projector polarization controller (SPPC) with the rig. The SPPC is tested; "
+            "a laser Doppler vibrometer (LDV) reads the panel, and two LDVs are compared.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert found.count(("SPPC", "infrared_scene_projector")) == 2
+    assert found.count(("LDV", "laser")) == 1 and ("LDVs", "laser") in found
+    # words naming a person, an office, a request or a review are not the technology
+    for text in ("The laser safety officer (LSO) signed. The LSO left.",
+                 "Users file satellite access requests (SARs); each SAR is reviewed.",
+                 "The Ballistic Missile Defense Review (BMDR) was published; the BMDR says little.",
+                 "The radar program office (RPO) met. The RPO agreed."):
+        assert not [t for t, _, _ in tech(default_nlp, text) if t.isupper() or t.endswith("s") and t[:-1].isupper()]
+    # letters that only the term spells (none from the words after it) are not this rule's
+    assert [t for t, _, _ in tech(default_nlp, "The radar dish (RA) turned. RA.")] == ["radar"]
+
+
 def test_the_last_part_of_a_hyphenated_acronym_stands_for_the_term_it_abbreviates(default_nlp):
     text = ("An IMS is fast. The electrospray ionization ion mobility spectrometry (ESI-IMS) method "
             "feeds the IMS drift tube.")
