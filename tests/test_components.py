@@ -435,6 +435,20 @@ BATCH_KINDS = [
       ("bio-terror agent", "biological_weapon")]),
     ("The war fighter and fire fighters need medical countermeasures; PET tracers image the tumour; the X-ray "
      "source of the mammography unit.", []),
+    # batch 17
+    ("Unmanned Aerial Systems carry SWIR imagers and a W-band ESA radar antenna with MTI and SAR modes; degraded "
+     "position, navigation and timing (PNT); weaponized plague and Yersinia pestis; bioagents; IM7 fibers in "
+     "out-of-autoclave composite structures; superconducting motors for turboelectric propulsion; PMN-PT "
+     "cylindrical transducers for sonar; track-before-detect.",
+     [("Unmanned Aerial Systems", "unmanned_aerial_vehicle"), ("SWIR", "swir_camera"), ("ESA", "aesa_radar"),
+      ("radar", "radar"), ("MTI", "radar"), ("SAR", "synthetic_aperture_radar"),
+      ("position, navigation and timing", "pnt"), ("PNT", "pnt"), ("plague", "yersinia_pestis"),
+      ("Yersinia pestis", "yersinia_pestis"), ("bioagents", "biological_weapon"), ("IM7 fibers", "carbon_fibre"),
+      ("out-of-autoclave composite", "polymer_matrix_composite"),
+      ("superconducting motors", "superconducting_material"), ("turboelectric propulsion", "electric_aircraft_propulsion"),
+      ("PMN-PT", "piezoelectric_single_crystal"), ("cylindrical transducers", "sonar_transducer"),
+      ("sonar", "sonar"), ("track-before-detect", "radar")]),
+    ("Problems that plague the industry; the ESA mission to Jupiter; the SAR filed by the bank.", []),
 ]
 
 
