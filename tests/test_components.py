@@ -449,6 +449,22 @@ BATCH_KINDS = [
       ("PMN-PT", "piezoelectric_single_crystal"), ("cylindrical transducers", "sonar_transducer"),
       ("sonar", "sonar"), ("track-before-detect", "radar")]),
     ("Problems that plague the industry; the ESA mission to Jupiter; the SAR filed by the bank.", []),
+    # batch 18
+    ("Lightweight armor and ballistic protection for rocket motors; the Active Denial System; supercomputing; "
+     "electrospray thrusters and small thrusters for cubesats; a robot's manipulators; penetrator explosive "
+     "formulations; a dry deck shelter; an LPD waveform for tactical radios; adaptive beamforming; solid-state "
+     "switches; loading fuel into the reactor under the NRC licence.",
+     [("Lightweight armor", "armour_plate"), ("ballistic protection", "armour_plate"),
+      ("rocket motors", "rocket_engine"), ("Active Denial System", "directed_energy_weapon"),
+      ("supercomputing", "supercomputer"), ("electrospray thrusters", "spacecraft_electric_propulsion"),
+      ("thrusters", "spacecraft_electric_propulsion"), ("cubesats", "small_satellite"),
+      ("robot", "robot"), ("manipulators", "industrial_robot"),
+      ("penetrator explosive", "energetic_material"), ("dry deck shelter", "manned_submersible"),
+      ("LPD waveform", "low_probability_of_intercept"), ("tactical radios", "tactical_radio"),
+      ("adaptive beamforming", "phased_array_antenna"), ("solid-state switches", "power_electronics"),
+      ("reactor", "nuclear_reactor")]),
+    ("A non-explosive emulsion for potentially explosive atmospheres; the chemical reactor spent its catalyst; "
+     "armored cable; the bow thruster of the ferry.", []),
 ]
 
 
