@@ -263,6 +263,10 @@ class TermRuler:
             spans = _in_context(doc, spans, self._context_of)
         if self.label_field == "family" and spans:
             spans = _outside_company_names(doc, spans)
+        if joinable is not None:
+            designations = _equipment_designations(doc, arrays[:, 1], self.terms.by_id)
+            if designations:
+                spans = filter_spans(spans + designations)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
             spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
@@ -668,6 +672,27 @@ def _in_context(doc: Doc, spans: list[Span], context_of: dict) -> list[Span]:
 
 
 _MAX_ACRONYM_TOKENS = 5
+
+# US military equipment designations ("AN/APS-147", "AN/SQQ-89"): the second of the three letters
+# says what kind of equipment it is. The kinds the taxonomy names, by that letter (entries a
+# taxonomy lacks are skipped): radar, sonar, radio, countermeasures, infrared and laser.
+_DESIGNATION = re.compile(r"[A-Z]{3}-\d+")
+_DESIGNATED_KIND = {"P": "radar", "Q": "sonar", "R": "tactical_radio", "L": "electronic_warfare",
+                    "A": "infrared_detector", "E": "laser"}
+_AN = get_string_id("AN")
+
+
+def _equipment_designations(doc: Doc, orths: np.ndarray, by_id: dict) -> list[Span]:
+    """Spans of "AN/XYZ-n" designations whose kind letter names a taxonomy entry, as that entry."""
+    found = []
+    for i in np.flatnonzero(orths == np.array(_AN, dtype=orths.dtype)).tolist():
+        if i + 2 >= len(doc) or doc[i + 1].text != "/" or doc[i + 1].whitespace_ or doc[i].whitespace_:
+            continue
+        code = doc[i + 2].text
+        entry = by_id.get(_DESIGNATED_KIND.get(code[1:2], ""))
+        if entry is not None and _DESIGNATION.match(code):
+            found.append(Span(doc, i, i + 3, label=entry.label, span_id=entry.id))
+    return found
 
 
 def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int, int, int] | None:

@@ -261,6 +261,15 @@ def test_an_acronym_of_the_term_and_one_or_two_words_after_it_stands_for_the_ter
     assert [t for t, _, _ in tech(default_nlp, "The radar dish (RA) turned. RA.")] == ["radar"]
 
 
+def test_us_equipment_designations_are_mentions_of_the_kind_their_letters_name(default_nlp):
+    text = ("The AN/TPY-2 cues it; the AN/SQQ-89(V)15 and the AN/WQX-2 listen; AN/ALE-47 dispensers, an "
+            "AN/PRC-117G radio, the AN/AAQ-24 turret. The AN/UYQ-70 console and AN / APS-147 are left alone.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert [f for f in found if f[0].startswith("AN/")] == [
+        ("AN/TPY-2", "radar"), ("AN/SQQ-89(V)15", "sonar"), ("AN/WQX-2", "sonar"), ("AN/ALE-47", "electronic_warfare"),
+        ("AN/PRC-117", "tactical_radio"), ("AN/AAQ-24", "infrared_detector")]
+
+
 def test_the_last_part_of_a_hyphenated_acronym_stands_for_the_term_it_abbreviates(default_nlp):
     text = ("An IMS is fast. The electrospray ionization ion mobility spectrometry (ESI-IMS) method "
             "feeds the IMS drift tube.")
