@@ -52,11 +52,24 @@ LEAN_CONFIG = {"nlp": {"after_creation": {"@callbacks": "dualuse.lean_lexemes.v1
 SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 
 
+# A closing parenthesis before a hyphenated word ("surface-enhanced Raman spectroscopy
+# (SERS)-based assay") is split off with the hyphen, so that the acronym inside is a token of its
+# own; spaCy's English rules leave "SERS)-based" whole.
+EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])")
+
+
+def with_extra_infixes(nlp: Language) -> Language:
+    from spacy.util import compile_infix_regex
+
+    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + list(EXTRA_INFIXES)).finditer
+    return nlp
+
+
 def build_pipeline(taxonomy: Taxonomy | None = None, cues: Taxonomy | None = None, *,
                    lean: bool = True) -> Language:
     """A fresh pipeline over ``taxonomy`` and ``cues`` (the packaged lists when omitted);
     ``lean`` (the default, for training) as in ``lean_lexemes``."""
-    nlp = spacy.blank("en")
+    nlp = with_extra_infixes(spacy.blank("en"))
     if lean:
         lean_lexemes(nlp)
     nlp.add_pipe("dualuse_sentences")

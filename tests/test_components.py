@@ -477,6 +477,28 @@ BATCH_KINDS = [
 ]
 
 
+def test_an_acronym_glued_to_a_hyphenated_word_by_its_parenthesis_is_found(default_nlp):
+    """spaCy's English rules keep "SQUID)-based" whole; the pipeline splits the parenthesis and
+    the hyphen off, so the acronym and its later uses are found (batch 19)."""
+    text = ("A superconducting quantum interference device (SQUID)-based scanner; the SQUID reads the sheet. "
+            "Hydroxylammonium nitrate (HAN)-based monopropellants; HAN-based thrusters.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert found.count(("SQUID", "squid")) == 2 and found.count(("HAN", "hydroxylammonium_nitrate")) == 2
+    assert [t.text for t in default_nlp.make_doc("(SERS)-based")] == ["(", "SERS", ")", "-", "based"]
+    assert [t.text for t in default_nlp.make_doc("AN/SQQ-89A(V)15 and f(x)")] == ["AN", "/", "SQQ-89A(V)15", "and",
+                                                                                "f(x", ")"]
+
+
+def test_batch_19_kinds(default_nlp):
+    text = ("Leaks of MMH and MON near the thrusters; EA/ES/EP techniques; an imaging Fourier transform "
+            "spectrometer; high temperature titanium impellers; a hybrid electric gun; the TRIGA reactor.")
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
+        ("MMH", "hydrazine_derivative_fuels"), ("MON", "nitrogen_tetroxide"), ("EA/ES/EP", "electronic_warfare"), ("imaging Fourier transform spectrometer", "hyperspectral_imaging"),
+        ("high temperature titanium", "titanium_alloy"), ("hybrid electric gun", "railgun"),
+        ("TRIGA reactor", "nuclear_reactor")]
+    assert tech(default_nlp, "See you on MON at noon.") == []
+
+
 def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
     forms = surface_forms("high-temperature gas-cooled reactor")
     assert {"high temperature gas-cooled reactor", "high-temperature gas cooled reactor",
