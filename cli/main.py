@@ -258,8 +258,8 @@ def train(
     if base is not None and no_base:
         fail_usage("--base and --no-base contradict each other")
     try:
-        weights = dict(w.rsplit("=", 1) for w in weight)
-        weights = {k: float(v) for k, v in weights.items()}
+        weights = [tuple(w.rsplit("=", 1)) for w in weight]  # pairs: a corpus given twice is caught
+        weights = [(k, float(v)) for k, v in weights]
     except ValueError:
         fail_usage("--weight takes CORPUS=W with a number W")
     progress = _TrainingProgress()

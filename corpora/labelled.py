@@ -77,8 +77,8 @@ def _rows_json(path: Path) -> Iterator[tuple[int | str, dict]]:
         if head.startswith("{"):
             try:  # one object over several lines
                 whole = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (json.JSONDecodeError, RecursionError):
-                pass  # JSON Lines: read line by line below
+            except (ValueError, RecursionError):
+                pass  # JSON Lines (or a value it cannot hold): read line by line below, which says where
         if isinstance(whole, dict):
             yield 1, whole
         else:
@@ -88,7 +88,7 @@ def _rows_json(path: Path) -> Iterator[tuple[int | str, dict]]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, exc) from None
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # also numbers too long to convert, nesting too deep
         raise CorpusError(f"{path}: not valid JSON ({getattr(exc, 'msg', exc)}"
                           + (f", line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ")")) from None
     for i, row in enumerate(data):
@@ -97,22 +97,36 @@ def _rows_json(path: Path) -> Iterator[tuple[int | str, dict]]:
         yield f"{path}[{i}]", row
 
 
-def _rows_parquet(path: Path) -> Iterator[tuple[int, dict]]:
-    """A Parquet file, read a row group at a time where it lies (nothing is copied to a cache)."""
+def _rows_parquet(path: Path, columns: list[str]) -> Iterator[tuple[int | str, dict]]:
+    """A Parquet file, or a folder of Parquet files (a dataset written by Spark or pandas, its
+    parts in name order), read a row group at a time where it lies (nothing is copied to a
+    cache), and only the ``columns`` the corpus needs that it has: a column of another type that
+    Python cannot hold (a date past year 9999) does not stop it. Rows of a folder's parts are
+    named ``FILE:n`` after their part."""
     try:
         import pyarrow
         import pyarrow.parquet as pq
     except ImportError:
         raise CorpusError(f"{path}: reading Parquet needs `pip install 'dualuse[hf]'`") from None
-    try:
-        reader = pq.ParquetFile(path)
-        n = 0
-        for batch in reader.iter_batches(batch_size=1024):
-            for row in batch.to_pylist():
-                n += 1
-                yield n, row
-    except (OSError, pyarrow.ArrowException) as exc:  # not Parquet, truncated, unreadable
-        raise CorpusError(f"{path}: not a readable Parquet file ({str(exc)[:200]})") from None
+    parts = sorted(q for q in path.rglob("*.parquet") if q.is_file()) if path.is_dir() else [path]
+    if not parts:
+        raise CorpusError(f"{path}: a folder named .parquet holding no .parquet files")
+    for part in parts:
+        try:
+            reader = pq.ParquetFile(part)
+            present = [c for c in dict.fromkeys(columns) if c in reader.schema_arrow.names]
+            n = 0
+            # With none of the columns it needs, the first row (all columns) names what there is.
+            batches = reader.iter_batches(batch_size=1024, columns=present) if present else \
+                reader.iter_batches(batch_size=1)
+            for batch in batches:
+                for row in batch.to_pylist():
+                    n += 1
+                    yield (n if len(parts) == 1 else f"{part}:{n}"), row
+                if not present:
+                    break
+        except (OSError, ValueError, OverflowError, pyarrow.ArrowException) as exc:
+            raise CorpusError(f"{part}: not a readable Parquet file ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def _rows_hf(path: Path) -> Iterator[tuple[int, dict]]:
@@ -178,27 +192,30 @@ def parse_label_map(value: str | None) -> dict | None:
         if not path.is_file():
             raise CorpusError(f"--label-map {value}: no such file")
         try:
-            mapping = json.loads(path.read_text(encoding="utf-8-sig"))
+            text = path.read_text(encoding="utf-8-sig")
+            decoded = json.loads(text)
         except UnicodeDecodeError as exc:
             raise _not_utf8(path, exc) from None
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-        if not isinstance(mapping, dict):
+        if not isinstance(decoded, dict):
             raise CorpusError(f"{path}: --label-map needs a JSON object such as {{\"dod\": \"military\", "
-                              f"\"nih\": \"civilian\"}}, not a {type(mapping).__name__}")
+                              f"\"nih\": \"civilian\"}}, not a {type(decoded).__name__}")
+        pairs = json.loads(text, object_pairs_hook=lambda kv: kv)  # a key written twice is kept, to be caught
         source = str(path)
     else:
         pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
         if not all(len(p) == 2 for p in pairs):
             raise CorpusError(f"--label-map takes FROM=TO pairs separated by commas, not {value!r}")
-        mapping = dict(pairs)
         source = "--label-map"
     folded: dict[str, str] = {}
-    for key, target in mapping.items():
+    for key, target in pairs:
         to = target.strip().lower() if isinstance(target, str) else target
         if to not in LABELS:
             raise CorpusError(f"{source}: {key!r} maps to {target!r}; labels are {' or '.join(LABELS)}")
         k = str(key).strip().lower()
+        if not k:
+            raise CorpusError(f"{source}: a label to map from is empty (in '={target}')")
         if folded.get(k, to) != to:
             raise CorpusError(f"{source}: {key!r} is mapped to both {folded[k]} and {to}")
         folded[k] = to
@@ -219,14 +236,14 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
     if not path.exists():
         raise CorpusError(f"{path}: no such file or directory")
     suffix = path.suffix.lower()
-    if path.is_dir() and not _is_saved_dataset(path):
+    if path.is_dir() and not _is_saved_dataset(path) and suffix != ".parquet":
         # the files' own text, whatever --text-field says, under a key no field name takes
         rows = _rows_label_folders(path, label_field, _FOLDER_TEXT, id_field)
         text_field = _FOLDER_TEXT
+    elif suffix == ".parquet":
+        rows = _rows_parquet(path, [*text_fields_or_none(text_field), label_field, id_field])
     elif path.is_dir():
         rows = _rows_hf(path)
-    elif suffix == ".parquet":
-        rows = _rows_parquet(path)
     elif suffix == ".csv":
         rows = _rows_csv(path)
     elif suffix == ".json":
@@ -240,6 +257,14 @@ def read_labelled(path: str | Path, *, text_field: str = "text", label_field: st
 
 
 _FOLDER_TEXT = "\0dualuse text"
+
+
+def text_fields_or_none(text_field) -> tuple:
+    """``--text-field`` as names, or none when it is not valid (``_validated`` then says why)."""
+    try:
+        return text_fields(text_field)
+    except FieldError:
+        return ()
 MAX_DOC_CHARS = 1_000_000  # spaCy's own limit for one Doc (``tag`` cuts longer texts into parts)
 
 
@@ -263,6 +288,8 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
         label = row[label_field]
         if label is None or label is MISSING_CELL or (isinstance(label, str) and not label.strip()):
             raise CorpusError(f"{where}: missing label")
+        if isinstance(label, float) and label.is_integer():
+            label = int(label)  # 1.0: how pandas writes an integer column that has gaps
         label = str(label).strip()
         if label_map:
             label = label_map.get(label.lower(), label)
@@ -272,7 +299,10 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
             raise CorpusError(f"{where}: unknown label {label!r} (expected {' or '.join(LABELS)}; "
                               "map others with --label-map)")
         if len(fields) == 1 and not isinstance(row[fields[0]], str):
-            raise CorpusError(f"{where}: empty text")
+            value = row[fields[0]]
+            if value is None or value is MISSING_CELL:
+                raise CorpusError(f"{where}: empty text")
+            raise CorpusError(f"{where}: field {fields[0]!r} holds {type(value).__name__}, not text")
         try:
             text = without_surrogates(record_text(row, fields))  # JSON "\\ud83d" escapes: no tokenizer takes them
         except FieldError as exc:
@@ -290,7 +320,7 @@ def _validated(rows, path: Path, text_field, label_field: str, id_field: str,
 
 
 def iter_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
-                 weights: dict | None = None, **fields) -> Iterator[LabelledDoc]:
+                 weights=None, **fields) -> Iterator[LabelledDoc]:
     """The documents of all corpora (files, folders, and (name, split) datasets on the hub),
     validated, one at a time. ``weights`` maps a corpus (its path as given or any other path to
     the same file; a hub dataset's name) to how much each of its documents counts in training."""
@@ -314,38 +344,58 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
-def corpus_weights(paths: list, hub: list, weights: dict | None) -> tuple[list[float], list[float]]:
-    """The weight of each corpus path and each hub dataset (1 where ``weights`` says nothing).
-    A weight that names no corpus, or that is not a positive number, is refused: a typo would
-    otherwise train with weight 1 and say nothing."""
+MIN_WEIGHT, MAX_WEIGHT = 1e-3, 1e3  # a document's weight; far outside, the solvers stall or ignore it
+
+
+def check_weight(value, what: str) -> float:
+    """``value`` as a document weight, or a CorpusError saying why it cannot be one."""
     import math
 
+    try:
+        w = float(value)
+    except (TypeError, ValueError):
+        raise CorpusError(f"{what}: the weight must be a number") from None
+    if not math.isfinite(w) or w <= 0:
+        raise CorpusError(f"{what}: the weight must be a positive number (to leave a corpus out, do not give it)")
+    if not MIN_WEIGHT <= w <= MAX_WEIGHT:
+        raise CorpusError(f"{what}: the weight must lie between {MIN_WEIGHT:g} and {MAX_WEIGHT:g} (a document counts "
+                          "that many times; beyond, the learners stall or ignore it)")
+    return w
+
+
+def corpus_weights(paths: list, hub: list, weights) -> tuple[list[float], list[float]]:
+    """The weight of each corpus path and each (name, split) hub dataset (1 where ``weights``
+    says nothing). ``weights``: a dict, or (corpus, weight) pairs as given on the command line.
+    A weight that names no corpus, that is not a number between ``MIN_WEIGHT`` and
+    ``MAX_WEIGHT``, or a second, different weight for the same corpus is refused: a typo would
+    otherwise train with weight 1, or with one of the two, and say nothing."""
+    pairs = list(weights.items()) if isinstance(weights, dict) else list(weights or ())
     per_path, per_hub = [1.0] * len(paths), [1.0] * len(hub)
-    for key, value in (weights or {}).items():
-        try:
-            w = float(value)
-        except (TypeError, ValueError):
-            raise CorpusError(f"--weight {key}={value}: the weight must be a number") from None
-        if not math.isfinite(w) or w <= 0:
-            raise CorpusError(f"--weight {key}={value}: the weight must be a positive number (to leave a corpus "
-                              "out, do not give it)")
+    given_path: dict[int, str] = {}
+    given_hub: dict[int, str] = {}
+    for key, value in pairs:
+        what = f"--weight {key}={value}"
+        w = check_weight(value, what)
         hits = [i for i, p in enumerate(paths) if str(p) == str(key)] or \
                [i for i, p in enumerate(paths) if _same_file(p, key)]
         hub_hits = [i for i, (name, _) in enumerate(hub) if name == str(key)]
         if not hits and not hub_hits:
-            given = ", ".join(map(str, paths + [name for name, _ in hub]))
-            raise CorpusError(f"--weight {key}={value}: {key} is not one of the corpora given ({given})")
-        for i in hits:
-            per_path[i] = w
-        for i in hub_hits:
-            per_hub[i] = w
+            given = ", ".join(map(str, list(paths) + [name for name, _ in hub]))
+            raise CorpusError(f"{what}: {key} is not one of the corpora given ({given})")
+        for weights_of, given, indices in ((per_path, given_path, hits), (per_hub, given_hub, hub_hits)):
+            for i in indices:
+                if i in given and weights_of[i] != w:
+                    raise CorpusError(f"{what}: that corpus already has weight {weights_of[i]:g} (--weight "
+                                      f"{given[i]}); give one weight per corpus")
+                weights_of[i], given[i] = w, f"{key}={value}"
     return per_path, per_hub
 
 
-def check_classes(counts: dict) -> None:
-    """Training needs documents of both labels."""
+def check_classes(counts: dict, sources: Iterable = ()) -> None:
+    """Training needs documents of both labels. ``sources``: the corpora, named when empty."""
     if not sum(counts.values()):
-        raise CorpusError("the corpus is empty")
+        named = ", ".join(map(str, sources))
+        raise CorpusError(f"the corpus is empty ({named} hold no documents)" if named else "the corpus is empty")
     present = [lab for lab in LABELS if counts.get(lab)]
     if len(present) < 2:
         raise CorpusError(f"the corpus has a single class ({present[0]}); training needs both "
@@ -353,10 +403,11 @@ def check_classes(counts: dict) -> None:
 
 
 def read_corpora(paths: Iterable[str | Path], *, hub: Iterable[tuple[str, str]] = (),
-                 weights: dict | None = None, **fields) -> list[LabelledDoc]:
+                 weights=None, **fields) -> list[LabelledDoc]:
     """All documents of all corpora in memory (see ``iter_corpora``); at least one of each label."""
+    paths, hub = list(paths), list(hub)
     docs = list(iter_corpora(paths, hub=hub, weights=weights, **fields))
-    check_classes({lab: sum(d.label == lab for d in docs) for lab in LABELS})
+    check_classes({lab: sum(d.label == lab for d in docs) for lab in LABELS}, paths + [n for n, _ in hub])
     return docs
 
 

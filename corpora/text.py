@@ -101,8 +101,8 @@ def json_objects(lines: Iterable[str], origin: str, error: type[Exception]) -> I
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise error(f"{origin}:{n}: not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # also numbers too long to convert, nesting too deep
+            raise error(f"{origin}:{n}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
         if not isinstance(row, dict):
             raise error(f"{origin}:{n}: expected a JSON object")
         yield n, row

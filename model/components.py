@@ -691,7 +691,10 @@ def _equipment_designations(doc: Doc, orths: np.ndarray, by_id: dict) -> list[Sp
         code = doc[i + 2].text
         entry = by_id.get(_DESIGNATED_KIND.get(code[1:2], ""))
         if entry is not None and _DESIGNATION.match(code):
-            found.append(Span(doc, i, i + 3, label=entry.label, span_id=entry.id))
+            end = i + 3
+            if code.count("(") > code.count(")") and end < len(doc) and doc[end].text == ")":
+                end += 1  # "AN/SPY-1D(V)": the tokenizer left the closing parenthesis apart
+            found.append(Span(doc, i, end, label=entry.label, span_id=entry.id))
     return found
 
 
@@ -747,17 +750,33 @@ _FUNCTION_WORDS = frozenset("a an and at by for from in into of on or the to wit
 # Words after a term that make the phrase name someone or something other than the technology
 # ("laser safety officer (LSO)", "radar program office (RPO)"): its acronym is not the term's.
 _NOT_THE_TECHNOLOGY = frozenset(
-    "act administration agency analysis architecture area assessment association board branch center centre "
-    "committee company consortium convention corporation council course database department directorate division "
-    "event facility group initiative institute laboratory lab office officer operation operator panel plan "
-    "policy program programme project regime regulation report request requirement review rule school service "
-    "society solution squadron standard storage strategy study team technician toolkit treaty working".split())
+    # people and their roles
+    "analyst author engineer inspector instructor manager officer operator owner pilot scientist specialist "
+    "technician trainee user vendor supplier "
+    # bodies, places and events
+    "administration agency association board branch center centre committee community company conference "
+    "consortium corporation council course department directorate division facility forum group industry "
+    "institute journal laboratory lab league magazine market office panel school site society squadron "
+    "symposium team workshop world "
+    # documents, rules and work about a technology rather than the technology
+    "act analysis architecture area assessment certificate certification convention database evaluation event "
+    "guidance guide handbook initiative licence license list manual operation permit plan policy program "
+    "programme project regime regulation report request requirement review rule service solution standard "
+    "storage strategy study toolkit training treaty working".split())
 
 
 def _names_other_than_technology(word: str) -> bool:
     word = word.lower()
-    return any(w in _NOT_THE_TECHNOLOGY for w in (word, word[:-1] if word.endswith("s") else "",
-                                                   word[:-2] if word.endswith("es") else ""))
+    forms = {word}
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")  # facilities, laboratories, policies
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    if word.endswith("s"):
+        forms.add(word[:-1])
+    return not forms.isdisjoint(_NOT_THE_TECHNOLOGY)
+
+
 _MAX_TAIL_WORDS = 2
 
 

@@ -253,6 +253,11 @@ def test_an_acronym_of_the_term_and_one_or_two_words_after_it_stands_for_the_ter
     assert found.count(("LDV", "laser")) == 1 and ("LDVs", "laser") in found
     # words naming a person, an office, a request or a review are not the technology
     for text in ("The laser safety officer (LSO) signed. The LSO left.",
+                 "Each drone pilot (DP) must be certified. The DP logs flights.",
+                 "Book the laser safety training (LST); the LST is on Monday.",
+                 "The radar test engineer (RTE) signs; ask the RTE.",
+                 "Two laser facilities (LF) opened; each LF is staffed.",
+                 "Laser Focus World (LFW) reported it; LFW again.",
                  "Users file satellite access requests (SARs); each SAR is reviewed.",
                  "The Ballistic Missile Defense Review (BMDR) was published; the BMDR says little.",
                  "The radar program office (RPO) met. The RPO agreed."):
@@ -268,6 +273,8 @@ def test_us_equipment_designations_are_mentions_of_the_kind_their_letters_name(d
     assert [f for f in found if f[0].startswith("AN/")] == [
         ("AN/TPY-2", "radar"), ("AN/SQQ-89(V)15", "sonar"), ("AN/WQX-2", "sonar"), ("AN/ALE-47", "electronic_warfare"),
         ("AN/PRC-117", "tactical_radio"), ("AN/AAQ-24", "infrared_detector")]
+    # a closing parenthesis the tokenizer left apart belongs to the designation
+    assert [t for t, _, _ in tech(default_nlp, "It carries the AN/SPY-1D(V) radar.")] == ["AN/SPY-1D(V)", "radar"]
 
 
 def test_the_last_part_of_a_hyphenated_acronym_stands_for_the_term_it_abbreviates(default_nlp):

@@ -266,3 +266,52 @@ def test_evaluate_streams_and_takes_a_single_class(two_bundles, tmp_path):
     empty.write_text("\n")
     with pytest.raises(CorpusError, match="empty"):
         evaluate([empty], two_bundles / "old")
+
+
+def test_weights_for_hub_datasets_conflicting_or_out_of_range_weights(tmp_path, monkeypatch):
+    from dualuse.corpora.labelled import corpus_weights
+
+    a = write_jsonl(tmp_path / "a.jsonl", make_docs(3, seed=1))
+    assert corpus_weights([a], [("org/data", "train")], [("org/data", 2)]) == ([1.0], [2.0])
+    assert corpus_weights([a], [], [(str(a), 2), (str(a), 2.0)]) == ([2.0], [])  # the same twice: fine
+    with pytest.raises(CorpusError, match="already has weight 2"):
+        corpus_weights([a], [], [(str(a), 2), (f"{tmp_path}/./a.jsonl", 5)])
+    for value in (1e300, 1e4, 1e-4):
+        with pytest.raises(CorpusError, match="between 0.001 and 1000"):
+            corpus_weights([a], [], {str(a): value})
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    out = tmp_path / "out"
+    for args in (["--weight", f"{a}=2", "--hf-dataset", "someone/not-a-real-dataset"],
+                 ["--weight", f"{a}=2", "--weight", f"{a}=3"], ["--base-weight", "5000"]):
+        result = runner.invoke(app, ["train", str(a), "--out", str(out), *args])
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert not out.exists()
+
+
+def test_label_map_with_a_key_given_twice_or_empty_is_refused(tmp_path):
+    for value in ("dod=military,dod=civilian", "=military"):
+        with pytest.raises(CorpusError, match="mapped to both|is empty"):
+            parse_label_map(value)
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"dod": "military", "dod": "civilian"}')
+    with pytest.raises(CorpusError, match="'dod' is mapped to both military and civilian"):
+        parse_label_map(str(twice))
+    assert parse_label_map("dod=military,DoD=Military") == {"dod": "military"}
+
+
+def test_cache_inside_out_or_a_broken_link_is_refused_and_a_failed_run_leaves_no_cache(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", make_docs(12, seed=30))
+    out = tmp_path / "o"
+    for cache in (out / "cache", out):
+        result = runner.invoke(app, ["train", str(corpus), "--no-base", "--cache", str(cache), "--out", str(out)])
+        assert result.exit_code == 2 and "inside --out" in result.stderr and not out.exists()
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "gone")
+    result = runner.invoke(app, ["train", str(corpus), "--no-base", "--cache", str(link), "--out", str(out)])
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    cache = tmp_path / "new-cache"
+    result = runner.invoke(app, ["train", str(tmp_path / "missing.jsonl"), "--no-base", "--cache", str(cache),
+                                 "--out", str(out)])
+    assert result.exit_code == 2 and not cache.exists()

@@ -338,6 +338,39 @@ def test_parquet_corpus_is_read_where_it_lies(tmp_path, monkeypatch):
         read_corpora([broken])
 
 
+def test_parquet_folders_odd_columns_float_labels_and_non_text(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    from dualuse.corpora.labelled import parse_label_map
+
+    rows = make_docs(6, seed=5)
+    folder = tmp_path / "ds.parquet"  # what Spark and pandas write: a folder of parts
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist(rows[:5]), folder / "part-0.parquet")
+    pq.write_table(pa.Table.from_pylist(rows[5:]), folder / "part-1.parquet")
+    docs = read_corpora([folder])
+    assert [d.text for d in docs] == [r["text"] for r in rows] and docs[5].source == f"{folder / 'part-1.parquet'}:1"
+    # a column the corpus does not need, holding dates Python cannot hold, and labels written as 1.0 / 0.0
+    late = pa.array([253402300800 + 86400] * len(rows), pa.int64()).cast(pa.timestamp("s"))
+    table = pa.table({"text": [r["text"] for r in rows], "label": [float(r["label"] == "military") for r in rows],
+                      "when": late})
+    pq.write_table(table, tmp_path / "odd.parquet")
+    docs = read_corpora([tmp_path / "odd.parquet"], label_map=parse_label_map("1=military,0=civilian"))
+    assert [d.label for d in docs] == [r["label"] for r in rows]
+    pq.write_table(pa.table({"text": [b"bytes"], "label": ["military"]}), tmp_path / "bin.parquet")
+    with pytest.raises(CorpusError, match=r"bin.parquet:1: field 'text' holds bytes, not text"):
+        read_corpora([tmp_path / "bin.parquet"])
+
+
+def test_a_number_too_long_for_python_is_a_corpus_error(tmp_path):
+    for name, text in (("big.json", '[{"id": %s, "text": "radar", "label": "military"}]' % ("9" * 5000)),
+                       ("big.jsonl", '{"id": %s, "text": "radar", "label": "military"}\n' % ("9" * 5000))):
+        (tmp_path / name).write_text(text)
+        with pytest.raises(CorpusError, match="not valid JSON"):
+            read_corpora([tmp_path / name])
+
+
 def test_json_array_corpus(tmp_path):
     """``train`` reads a ``.json`` corpus as ``tag`` does: an array of objects (errors name the
     item), one object over several lines, or JSON Lines under a .json name."""

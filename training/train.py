@@ -10,8 +10,8 @@ from typing import Iterable
 import numpy as np
 
 from dualuse.corpora.labelled import (TRAINING_CORPUS, CorpusError, CorpusScan, bundle_corpus, bundle_text_keys,
-                                      check_classes, corpus_sha256, corpus_weights, iter_bundle_corpus, iter_corpora,
-                                      pack_corpus, text_key, text_keys)
+                                      check_classes, check_weight, corpus_sha256, corpus_weights,
+                                      iter_bundle_corpus, iter_corpora, pack_corpus, text_key, text_keys)
 
 from .evaluate import binary_metrics, evaluate_predictions
 
@@ -36,29 +36,35 @@ def base_bundle(base) -> tuple[Path, object]:
     return path, read(path / "dualuse_tech" / "terms.jsonl")
 
 
-def _check_cache(cache: Path) -> None:
-    """``--cache``: a folder (made now if it is missing), checked before the long work whose
-    result it keeps."""
+def _check_cache(cache: Path, out: Path) -> None:
+    """``--cache``: a folder, or one that can be made, outside ``--out`` (which a bundle
+    replaces), checked before the long work whose result it keeps. Nothing is made here: a run
+    that stops early leaves no new folder behind."""
+    if cache.is_symlink() and not cache.exists():
+        raise CorpusError(f"--cache {cache}: a link to {os.readlink(cache)}, which does not exist")
     if cache.exists() and not cache.is_dir():
         raise CorpusError(f"--cache {cache}: a file, not a folder; give a folder to keep the spaCy pass in")
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CorpusError(f"--cache {cache}: cannot make the folder ({exc.strerror})") from None
-    if not os.access(cache, os.W_OK | os.X_OK):
-        raise CorpusError(f"--cache {cache}: the folder is not writable")
+    resolved, bundle = cache.resolve(), out.resolve()
+    if resolved == bundle or bundle in resolved.parents:
+        raise CorpusError(f"--cache {cache}: inside --out {out}, which the bundle replaces; keep the cache elsewhere")
+    existing = next((p for p in (cache, *cache.absolute().parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise CorpusError(f"--cache {cache}: {existing} is a file, so the folder cannot be made")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise CorpusError(f"--cache {cache}: {existing} is not writable")
 
 
 def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str = "0.1.0",
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
-          extra_terms=None, weights: dict | None = None, base_weight: float | None = None,
+          extra_terms=None, weights=None, base_weight: float | None = None,
           cache=None, progress=None, jobs: int = 1, out_of_core: bool | None = None) -> dict:
     """Fit a bundle on ``paths``. With ``rehearse``, the training corpus of the ``base`` bundle
     (the shipped one when None) is mixed back in and its taxonomy is the starting point, so the
     new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy.
-    ``weights`` maps corpus paths to per-document weights; the base corpus's documents weigh
-    ``base_weight``, by default as much in total as the new documents (never less than 1 each).
+    ``weights`` maps corpus paths to per-document weights (a dict or (corpus, weight) pairs); the
+    base corpus's documents weigh ``base_weight``, by default as much in total as the new
+    documents (never less than 1 each).
 
     The spaCy pass runs in ``jobs`` processes. ``out_of_core`` streams the corpus instead of
     holding it (``stream``); None chooses it when the corpus has more than ``LARGE_CORPUS``
@@ -67,10 +73,12 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     """
     from dualuse.model.bundle import check_out
 
-    corpus_weights(list(paths), [name for name, _ in hub], weights)  # a weight naming no corpus: refused now
+    corpus_weights(list(paths), list(hub), weights)  # a weight naming no corpus: refused now
+    if base_weight is not None:
+        check_weight(base_weight, f"--base-weight {base_weight}")
     out = check_out(out, force=force, inputs=paths)
     if cache is not None:
-        _check_cache(Path(cache))
+        _check_cache(Path(cache), out)
     sources = [str(p) for p in paths] + [f"hub:{n}[{s}]" for n, s in hub]
     base_path = None
     if rehearse:
@@ -103,7 +111,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
         docs += [dataclasses.replace(d, weight=weight) for d in base_docs]
         sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
-    _check_counts(counts)
+    _check_counts(counts, sources)
     for label, n in counts.items():
         if n * held_out < MIN_HELD_OUT:  # the stratified split holds out about this many
             raise CorpusError(f"the held-out part ({held_out:.0%} of the documents) would hold {n * held_out:.1f} "
@@ -169,8 +177,8 @@ def _text_groups(docs: list) -> tuple[np.ndarray, dict | None]:
                    "ids_with_both_labels": conflicting[:100]}
 
 
-def _check_counts(counts: dict) -> None:
-    check_classes(counts)
+def _check_counts(counts: dict, sources: Iterable = ()) -> None:
+    check_classes(counts, sources)
     if min(counts.values()) < MIN_PER_CLASS:
         raise CorpusError(f"need at least {MIN_PER_CLASS} documents of each label, have {counts}")
 
@@ -259,7 +267,7 @@ def _stream_in(folder: Path, packed: Path, learner, new_docs, base_path: Path | 
         count(d, None)
     if base_path is not None:
         sources.append(f"rehearsal:{base_path.name} ({n_base} documents)")
-    _check_counts(counts)
+    _check_counts(counts, sources)
     for (which, label), n in in_part.items():
         if n < MIN_PER_PART:
             part = "calibration" if which == CALIBRATE else "evaluation"
