@@ -506,6 +506,23 @@ def test_batch_19_kinds(default_nlp):
     assert tech(default_nlp, "See you on MON at noon.") == []
 
 
+def test_batch_20_kinds(default_nlp):
+    text = ("The Cell BE processor; intrusion prevention/detection; a point-of-load (POL) converter, the POL; HgCdTe "
+            "FPA process flows for infrared detectors; CdZnTe substrates; fiber amplifiers pumped by diode bar stacks "
+            "with coherent beam combining; hardened-by-isolation SRAM; a Virtex FPGA; II--guns and armament, "
+            "III--ammunition.")
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
+        ("Cell BE processor", "microprocessor"), ("intrusion prevention/detection", "network_intrusion_detection"),
+        ("point-of-load", "power_electronics"), ("POL", "power_electronics"), ("POL", "power_electronics"),
+        ("HgCdTe", "hgcdte_detector"), ("FPA", "focal_plane_array"), ("infrared detectors", "infrared_detector"),
+        ("CdZnTe", "radiation_detector"), ("fiber amplifiers", "fibre_laser"), ("diode bar stacks", "semiconductor_laser"),
+        ("coherent beam combining", "high_power_laser"), ("hardened-by-isolation", "radiation_hardened_electronics"),
+        ("SRAM", "memory_chip"), ("Virtex", "fpga"), ("FPGA", "fpga"), ("guns", "artillery"), ("armament", "artillery"),
+        ("ammunition", "ammunition")]
+    assert tech(default_nlp, "Photoelectron guns and RF guns feed the accelerator; the Air Armament Center; FPA "
+                             "membership fees.") == []
+
+
 def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
     forms = surface_forms("high-temperature gas-cooled reactor")
     assert {"high temperature gas-cooled reactor", "high-temperature gas cooled reactor",
