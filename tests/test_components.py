@@ -523,6 +523,23 @@ def test_batch_20_kinds(default_nlp):
                              "membership fees.") == []
 
 
+def test_batch_21_kinds(default_nlp):
+    text = ("Propellant, explosive, and pyrotechnic (PEP) wastes; the PEP waste; alphaviruses; CWA simulants; a "
+            "submarine EW system; specific emitter identification; FMCW; the missile seeker; a through-bulkhead "
+            "initiator; HfC and TaC; the nozzle throat; Sb-Be neutron source assemblies.")
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
+        ("Propellant, explosive, and pyrotechnic", "energetic_material"), ("PEP", "energetic_material"),
+        ("PEP", "energetic_material"), ("alphaviruses", "venezuelan_equine_encephalitis_virus"),
+        ("CWA", "chemical_warfare_agent"), ("submarine", "submarine"), ("EW", "electronic_warfare"),
+        ("specific emitter identification", "electronic_warfare"), ("FMCW", "radar"),
+        ("missile seeker", "missile_seeker"), ("through-bulkhead initiator", "detonator"),
+        ("HfC", "ultra_high_temperature_ceramic"), ("TaC", "ultra_high_temperature_ceramic"),
+        ("nozzle throat", "rocket_nozzle"), ("Sb-Be", "neutron_generator"),
+        ("neutron source assemblies", "neutron_generator")]
+    assert tech(default_nlp, "Section 311 of the Clean Water Act (CWA); the CWA applies. Perchlorate in lettuce; "
+                             "the Spallation Neutron Source.") == []
+
+
 def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
     forms = surface_forms("high-temperature gas-cooled reactor")
     assert {"high temperature gas-cooled reactor", "high-temperature gas cooled reactor",
