@@ -66,28 +66,28 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, dict]]:
 
 def _rows_json(path: Path) -> Iterator[tuple[int | str, dict]]:
     """A ``.json`` corpus: an array of objects (what most tools export), one object, or JSON
-    Lines under a ``.json`` name. An array's items are named ``FILE[i]`` in messages."""
+    Lines under a ``.json`` name. An array's items are named ``FILE[i]`` in messages. The file
+    is read once."""
+    from .text import json_objects
+
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            head = fh.read(4096).lstrip()
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, exc) from None
-    if not head.startswith("["):
+    if not text.lstrip().startswith("["):
         whole = None
-        if head.startswith("{"):
+        if text.lstrip().startswith("{"):
             try:  # one object over several lines
-                whole = json.loads(path.read_text(encoding="utf-8-sig"))
+                whole = json.loads(text)
             except (ValueError, RecursionError):
                 pass  # JSON Lines (or a value it cannot hold): read line by line below, which says where
         if isinstance(whole, dict):
             yield 1, whole
         else:
-            yield from _rows_jsonl(path)
+            yield from json_objects(text.splitlines(), str(path), CorpusError)
         return
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from None
+        data = json.loads(text)
     except (ValueError, RecursionError) as exc:  # also numbers too long to convert, nesting too deep
         raise CorpusError(f"{path}: not valid JSON ({getattr(exc, 'msg', exc)}"
                           + (f", line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ")")) from None
@@ -265,6 +265,8 @@ def text_fields_or_none(text_field) -> tuple:
         return text_fields(text_field)
     except FieldError:
         return ()
+
+
 MAX_DOC_CHARS = 1_000_000  # spaCy's own limit for one Doc (``tag`` cuts longer texts into parts)
 
 

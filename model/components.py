@@ -715,10 +715,10 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
     radiation-hardened).
     """
     open_at = span.end
-    if open_at < len(doc) and doc[open_at].text != "(":
-        return _acronym_of_longer_phrase(doc, span)
     if open_at >= len(doc):
         return None
+    if doc[open_at].text != "(":
+        return _acronym_of_longer_phrase(doc, span)
     for close in range(open_at + 2, min(open_at + 2 + _MAX_ACRONYM_TOKENS, len(doc))):
         if doc[close].text == ")":
             break

@@ -102,14 +102,16 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     if docs is None:
         return _train_streaming(new_docs, base_path, base_weight, sources, taxonomy, out, cache=cache, jobs=jobs,
                                 **common)
+    keys = [text_key(d.text) for d in docs]  # each text's key, once: for rehearsal and the split's groups
     if rehearse:
         import dataclasses
 
-        seen = {text_key(d.text) for d in docs}
-        base_docs = [d for d in bundle_corpus(base_path) if text_key(d.text) not in seen]
-        weight = base_weight if base_weight is not None else max(1.0, len(docs) / max(len(base_docs), 1))
-        docs += [dataclasses.replace(d, weight=weight) for d in base_docs]
-        sources.append(f"rehearsal:{base_path.name} ({len(base_docs)} documents)")
+        seen = set(keys)
+        base = [(d, k) for d in bundle_corpus(base_path) if (k := text_key(d.text)) not in seen]
+        weight = base_weight if base_weight is not None else max(1.0, len(docs) / max(len(base), 1))
+        docs += [dataclasses.replace(d, weight=weight) for d, _ in base]
+        keys += [k for _, k in base]
+        sources.append(f"rehearsal:{base_path.name} ({len(base)} documents)")
     counts = {lab: sum(d.label == lab for d in docs) for lab in ("civilian", "military")}
     _check_counts(counts, sources)
     for label, n in counts.items():
@@ -133,7 +135,7 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
 
     # Documents with the same text stay on one side of the split: a copy held out of its own
     # fit part would score as if the model generalised.
-    group, repeats = _text_groups(docs)
+    group, repeats = _text_groups(docs, keys)
     split = StratifiedShuffleSplit(n_splits=1, test_size=held_out, random_state=seed)
     if repeats is None:
         train_idx, test_idx = next(split.split(np.zeros(len(docs)), prepared.labels))
@@ -161,12 +163,12 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
                   force=force)
 
 
-def _text_groups(docs: list) -> tuple[np.ndarray, dict | None]:
-    """The group of each document (the same text, spacing aside, the same group) and, when some
-    text repeats, a report: how many documents repeat an earlier one's text, and the ids of the
-    texts given both labels."""
+def _text_groups(docs: list, keys: list) -> tuple[np.ndarray, dict | None]:
+    """The group of each document (the same text, spacing aside, the same group: ``keys`` holds
+    each document's ``text_key``) and, when some text repeats, a report: how many documents
+    repeat an earlier one's text, and the ids of the texts given both labels."""
     first: dict = {}
-    group = np.array([first.setdefault(text_key(d.text), len(first)) for d in docs], dtype=np.int64)
+    group = np.array([first.setdefault(k, len(first)) for k in keys], dtype=np.int64)
     if len(first) == len(docs):
         return group, None
     members: dict = {}
