@@ -77,7 +77,7 @@ def main() -> None:
                ("the first 200", batch == ""),
                ("export rules (added later)", batch == "export rules"),
                ("defence trade (added later)", batch == "defence trade")]
-    for n in range(2, 9):  # the blind batches, each whole and its clear calls
+    for n in range(2, 10):  # the blind batches, each whole and its clear calls
         subsets += [(f"blind {n} (added later)", batch == f"blind {n}"),
                     (f"blind {n}, not ambiguous", (batch == f"blind {n}") & clear)]
         if n == 4:

@@ -516,6 +516,23 @@ BATCH_KINDS = [
       ("neutron source assemblies", "neutron_generator")]),
     ("Section 311 of the Clean Water Act (CWA); the CWA applies. Perchlorate in lettuce; the Spallation Neutron "
      "Source.", []),
+    # batch 22
+    ("Our warhead exploits the thermobaric effect with reactive materials. The SAR sensor needs high chirp rates. "
+     "The Navy Next Generation Countermeasure (NGCM) is a 3-inch ADC MK4.",
+     [("warhead", "warhead"), ("thermobaric effect", "thermobaric_explosive"), ("reactive materials", "energetic_material"),
+      ("SAR sensor", "synthetic_aperture_radar"), ("Next Generation Countermeasure", "torpedo_countermeasure"),
+      ("NGCM", "torpedo_countermeasure"), ("ADC MK4", "torpedo_countermeasure")]),
+    ("Geiger-mode avalanche diodes and negative feedback avalanche diodes (NFADs). A heavy fuel engine (HFE) powers "
+     "the Army FCS class II OAV. Unmanned aircraft like the Predator carry a magnetic anomaly gradiometer.",
+     [("Geiger-mode avalanche diodes", "avalanche_photodiode"),
+      ("negative feedback avalanche diodes", "avalanche_photodiode"), ("NFADs", "avalanche_photodiode"),
+      ("heavy fuel engine", "heavy_fuel_engine"), ("HFE", "heavy_fuel_engine"), ("OAV", "unmanned_aerial_vehicle"),
+      ("Unmanned aircraft", "unmanned_aerial_vehicle"), ("Predator", "male_hale_uav"),
+      ("gradiometer", "magnetic_gradiometer")]),
+    ("BIS added controls on cybersecurity items. Tracking post-burnout debris of solid motors in missile tests.",
+     [("cybersecurity items", "cybersecurity_items"), ("solid motors", "solid_rocket_motor"), ("missile", "missile")]),
+    # and what must stay unmarked: wood chips, biomass reprocessing, a predator without aircraft near it
+    ("Feedstocks include wood chips. Reprocessing technologies for biomass pellets. The predator fish ate.", []),
 ]
 
 
@@ -564,6 +581,22 @@ def test_the_council_that_writes_far_rules_is_not_a_military_cue(default_nlp):
         return [s.text for s in doc.spans[CUES_KEY] if s.label_ == "military"]
     assert cues("The Civilian Agency Acquisition Council and the Defense Acquisition Regulations Council agreed.") == []
     assert cues("The Defense Acquisition Regulations System amends the DFARS.") == ["Defense Acquisition"]
+
+
+@pytest.mark.parametrize("text, military", [
+    ("The DOT award raises awareness and prevention to combat it.", []),
+    ("Efforts to combat human trafficking, help combat fraud, and further combat illegally spoofed robocalls.", []),
+    ("The plan will combat the climate crisis and combat money laundering.", []),
+    ("The VA medical center in Battle Creek; Battle Mountain Airport; Little Bighorn Battlefield National Monument.", []),
+    ("Frontline workers in nursing homes.", []),
+    # the noun stays a military cue, after "to" as well
+    ("Surgeons about to be deployed to combat zones treat combat injuries on the battlefield.",
+     ["to combat zones", "combat", "battlefield"]),
+    ("Damage to combat vehicle structures; the combat engineers.", ["to combat vehicle", "combat"]),
+])
+def test_combat_as_a_verb_or_a_place_name_is_not_a_military_cue(default_nlp, text, military):
+    doc = default_nlp(text)
+    assert [s.text for s in doc.spans[CUES_KEY] if s.label_ == "military"] == military
 
 
 @pytest.mark.parametrize("text, expected", [
