@@ -580,7 +580,7 @@ def test_the_council_that_writes_far_rules_is_not_a_military_cue(default_nlp):
         doc = default_nlp(text)
         return [s.text for s in doc.spans[CUES_KEY] if s.label_ == "military"]
     assert cues("The Civilian Agency Acquisition Council and the Defense Acquisition Regulations Council agreed.") == []
-    assert cues("The Defense Acquisition Regulations System amends the DFARS.") == ["Defense Acquisition"]
+    assert cues("The Defense Acquisition Regulations System amends the DFARS.") == ["Defense Acquisition", "DFARS"]
 
 
 @pytest.mark.parametrize("text, military", [
@@ -595,6 +595,22 @@ def test_the_council_that_writes_far_rules_is_not_a_military_cue(default_nlp):
     ("Damage to combat vehicle structures; the combat engineers.", ["to combat vehicle", "combat"]),
 ])
 def test_combat_as_a_verb_or_a_place_name_is_not_a_military_cue(default_nlp, text, military):
+    doc = default_nlp(text)
+    assert [s.text for s in doc.spans[CUES_KEY] if s.label_ == "military"] == military
+
+
+@pytest.mark.parametrize("text, military", [
+    # words that are military cues only near a military or export-control word
+    ("Targeting cancer cells curbs cell proliferation; the lethal dose; end users of the software; a fuel tank "
+     "and field-deployable water sensors.", []),
+    ("The missile's targeting and lethality; nuclear proliferation; exports to a military end user; an Army tank "
+     "company; deployable forces.",
+     ["targeting", "lethality", "proliferation", "military end user", "Army", "tank", "deployable"]),
+    # the Department's own agencies and its acquisition supplement are the Department
+    ("The Defense Security Cooperation Agency (DSCA) and the DFARS.", ["Defense Security Cooperation Agency", "DSCA",
+                                                                      "DFARS"]),
+])
+def test_cues_that_need_a_military_word_near_them(default_nlp, text, military):
     doc = default_nlp(text)
     assert [s.text for s in doc.spans[CUES_KEY] if s.label_ == "military"] == military
 
