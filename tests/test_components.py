@@ -533,6 +533,14 @@ BATCH_KINDS = [
      [("cybersecurity items", "cybersecurity_items"), ("solid motors", "solid_rocket_motor"), ("missile", "missile")]),
     # and what must stay unmarked: wood chips, biomass reprocessing, a predator without aircraft near it
     ("Feedstocks include wood chips. Reprocessing technologies for biomass pellets. The predator fish ate.", []),
+    # batch 23
+    ("AEER and IEER-type acoustic sources fit the sonobuoy; an echo repeater. A Geiger-Mueller tube and radiation "
+     "sensors. The high-pressure turbine (HPT) disk; the HPT blades. GPS jamming by a jammer; the jamming of links.",
+     [("AEER", "sonobuoy"), ("IEER", "sonobuoy"), ("sonobuoy", "sonobuoy"), ("echo repeater", "sonobuoy"),
+      ("Geiger-Mueller tube", "radiation_detector"), ("radiation sensors", "radiation_detector"),
+      ("high-pressure turbine", "gas_turbine_engine"), ("HPT", "gas_turbine_engine"), ("HPT", "gas_turbine_engine"),
+      ("GPS jamming", "gnss_jamming"), ("jammer", "radio_jammer"), ("jamming", "radio_jammer")]),
+    ("Reports of nose wheel steering hydraulic motors jamming during pushback; the core jamming in the drill tube.", []),
 ]
 
 
