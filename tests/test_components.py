@@ -541,6 +541,18 @@ BATCH_KINDS = [
       ("high-pressure turbine", "gas_turbine_engine"), ("HPT", "gas_turbine_engine"), ("HPT", "gas_turbine_engine"),
       ("GPS jamming", "gnss_jamming"), ("jammer", "radio_jammer"), ("jamming", "radio_jammer")]),
     ("Reports of nose wheel steering hydraulic motors jamming during pushback; the core jamming in the drill tube.", []),
+    # batch 24
+    ("The Massive Ordnance Penetrator (MOP) and a hardened target penetrator; the TB-29A towed array; Navy "
+     "electronic support (ES) receivers; computer network defense (CND); plastic scintillators for portal monitors "
+     "detecting gamma radiation; environmental barrier coatings (EBCs); a canard actuation system; fuel rod "
+     "cladding. Non-inertial sensors on the warhead.",
+     [("Massive Ordnance Penetrator", "aerial_bomb"), ("MOP", "aerial_bomb"), ("penetrator", "kinetic_energy_penetrator"),
+      ("TB-29A", "towed_array_sonar"), ("towed array", "towed_array_sonar"), ("electronic support", "electronic_warfare"),
+      ("ES", "electronic_warfare"), ("computer network defense", "cyber_warfare"), ("CND", "cyber_warfare"),
+      ("plastic scintillators", "radiation_detector"), ("portal monitors", "radiation_detector"),
+      ("environmental barrier coatings", "ceramic_matrix_composite"), ("EBCs", "ceramic_matrix_composite"),
+      ("canard actuation system", "precision_guided_munition"), ("fuel rod cladding", "nuclear_fuel"),
+      ("warhead", "warhead")]),
 ]
 
 
