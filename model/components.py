@@ -608,7 +608,12 @@ def _windows(broken: list, n: int) -> list:
 # The last word of a company's name ("Laser Technology Inc.", "Data Fusion Corporation"), as written
 # (all-caps text has "LIMITED" and "COMPANY" as ordinary words).
 _COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporation", "LLC", "L.L.C.", "LLP", "Ltd",
-                               "Ltd.", "GmbH", "PLC", "plc", "AG"})
+                               "Ltd.", "GmbH", "PLC", "plc", "AG",
+                               # and the last word of a government body's or laboratory's name ("Integrated
+                               # Circuits Laboratory", "Space Vehicles Directorate"; a program office is
+                               # named for its system and keeps it: "SM3 Program Office")
+                               "Laboratory", "Laboratories", "Office", "Directorate", "Agency", "Commission",
+                               "Bureau"})
 # Suffixes that are also ordinary title-case words ("Limited User Test", "Company-Level Training"):
 # only when no capitalised word or hyphen follows.
 _COMPANY_WORDS = frozenset({"Company", "Limited", "Incorporated"})
@@ -618,7 +623,7 @@ _COMPANY_GAP = 4  # capitalised words and ampersands that may stand between a te
 def _is_company_suffix(doc: Doc, i: int) -> bool:
     text = doc[i].text
     if text in _COMPANY_SUFFIXES:
-        return True
+        return not (text == "Office" and i > 0 and doc[i - 1].text == "Program")
     if text not in _COMPANY_WORDS:
         return False
     following = doc[i + 1].text if i + 1 < len(doc) else ""

@@ -553,6 +553,25 @@ BATCH_KINDS = [
       ("environmental barrier coatings", "ceramic_matrix_composite"), ("EBCs", "ceramic_matrix_composite"),
       ("canard actuation system", "precision_guided_munition"), ("fuel rod cladding", "nuclear_fuel"),
       ("warhead", "warhead")]),
+    # batches 25 and 26
+    ("A multi-sensor non-cooperative target recognition (NCTR) system identifies aircraft. Airplanes with a "
+     "multi-mode receiver (MMR); the primary flight control system; an attitude/orbit determination and control "
+     "system (AODCS) for spacecraft; a suborbital RLV for launch. The Sectera Edge SME-PED and STU-III phones; "
+     "gamma ray detectors; hydrogen peroxide monopropellant.",
+     [("non-cooperative target recognition", "ncti"), ("NCTR", "ncti"), ("multi-mode receiver", "gnss_receiver"),
+      ("MMR", "gnss_receiver"), ("primary flight control system", "flight_control_computer"),
+      ("attitude/orbit determination and control system", "spacecraft_attitude_control"),
+      ("AODCS", "spacecraft_attitude_control"), ("spacecraft", "satellite"), ("RLV", "space_launch_vehicle"),
+      ("Sectera Edge", "secure_telephone"), ("SME-PED", "secure_telephone"), ("STU-III", "secure_telephone"),
+      ("gamma ray detectors", "radiation_detector"), ("hydrogen peroxide", "hydrogen_peroxide")]),
+    # unmarked: an act's name, the missile-technology control reason, peroxide as a disinfectant, names of
+    # laboratories, directorates and offices
+    ("Forms under the National Firearms Act. UAS controlled for Missile Technology (MT) reasons. Hydrogen peroxide "
+     "gas decontamination. The University of Michigan Integrated Circuits Laboratory, AFRL's Space Vehicles "
+     "Directorate and the National Artificial Intelligence Initiative Office.",
+     [("UAS", "unmanned_aerial_vehicle")]),
+    # a program office is named for its system, which stays a mention
+    ("Raytheon and the SM3 Program Office.", [("SM3", "surface_to_air_missile")]),
 ]
 
 
