@@ -613,7 +613,7 @@ _COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporati
                                # Circuits Laboratory", "Space Vehicles Directorate"; a program office is
                                # named for its system and keeps it: "SM3 Program Office")
                                "Laboratory", "Laboratories", "Office", "Directorate", "Agency", "Commission",
-                               "Bureau"})
+                               "Bureau", "Committee", "Council"})
 # Suffixes that are also ordinary title-case words ("Limited User Test", "Company-Level Training"):
 # only when no capitalised word or hyphen follows.
 _COMPANY_WORDS = frozenset({"Company", "Limited", "Incorporated"})

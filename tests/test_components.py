@@ -572,6 +572,20 @@ BATCH_KINDS = [
      [("UAS", "unmanned_aerial_vehicle")]),
     # a program office is named for its system, which stays a mention
     ("Raytheon and the SM3 Program Office.", [("SM3", "surface_to_air_missile")]),
+    # batches 27 and 28
+    ("Photon-counting cadmium telluride (CdTe) detectors; lanthanide halides outshine NaI:Tl. The Navy Unmanned "
+     "Combat Air System (N-UCAS). A GaN S-band power amplifier (PA) for radar. Wide Area Persistent Surveillance "
+     "(WAPS) imaging. A master oscillator power amplifier (MOPA). GPR surveys of buried utilities; IR cameras.",
+     [("cadmium telluride", "radiation_detector"), ("CdTe", "radiation_detector"),
+      ("lanthanide halides", "radiation_detector"), ("NaI:Tl", "radiation_detector"),
+      ("Navy Unmanned Combat Air System", "combat_drone"), ("N-UCAS", "combat_drone"), ("GaN", "gallium_nitride"),
+      ("power amplifier", "solid_state_power_amplifier"), ("PA", "solid_state_power_amplifier"), ("radar", "radar"),
+      ("Wide Area Persistent Surveillance", "wide_area_surveillance"), ("WAPS", "wide_area_surveillance"),
+      ("master oscillator power amplifier", "laser"), ("MOPA", "laser"), ("GPR", "ground_penetrating_radar"),
+      ("IR cameras", "thermal_imaging_camera")]),
+    # unmarked: CdTe solar cells, an audio power amplifier, a committee's name
+    ("CdTe thin-film solar cells. The audio power amplifier of the speaker. The National Artificial Intelligence "
+     "Advisory Committee met.", []),
 ]
 
 
