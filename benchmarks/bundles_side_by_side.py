@@ -1,5 +1,5 @@
 """Several bundles scored side by side in one run: the team's dev set of real documents (all, its
-SBIR and Federal Register parts, blind 5, 6, 7, 8 and 9), the flags at each bundle's own thresholds (wrong
+SBIR and Federal Register parts, blind 5 to 10), the flags at each bundle's own thresholds (wrong
 flags, reviews, cost per document with a review costing a quarter of an error), and all
 labelled SBIR abstracts by funder (all, and those naming a dual-use technology). Cells are
 ROC AUC / F1 at 0.5 / ECE.
@@ -46,7 +46,8 @@ def main() -> None:
              "blind 6": np.array([d.get("batch") == "blind 6" for d in dev]),
              "blind 7": np.array([d.get("batch") == "blind 7" for d in dev]),
              "blind 8": np.array([d.get("batch") == "blind 8" for d in dev]),
-             "blind 9": np.array([d.get("batch") == "blind 9" for d in dev])}
+             "blind 9": np.array([d.get("batch") == "blind 9" for d in dev]),
+             "blind 10": np.array([d.get("batch") == "blind 10" for d in dev])}
     sbir = [r for r in read_jsonl_gz(SBIR) if r["label"] in ("military", "civilian")]
     sy = np.array([r["label"] == "military" for r in sbir])
     print(f"dev set {len(dev)}, SBIR {len(sbir)}; cells ROC AUC / F1 / ECE\n")
