@@ -586,6 +586,20 @@ BATCH_KINDS = [
     # unmarked: CdTe solar cells, an audio power amplifier, a committee's name
     ("CdTe thin-film solar cells. The audio power amplifier of the speaker. The National Artificial Intelligence "
      "Advisory Committee met.", []),
+    # batches 29 and 30
+    ("Thermal analysis of spacecrafts. A 2 GSPS analog-to-digital data converter (ADC) with 11 ENOB; the ADCs. "
+     "Track fusion and T2T fusion; Metal Digital Direct Manufacturing (MDDM); supercontinuum generation (SCG); "
+     "anti-forensics; the low-pressure turbine (LPT); a remotely piloted helicopter; adaptive resonance theory.",
+     [("spacecrafts", "satellite"), ("analog-to-digital data converter", "analog_to_digital_converter"),
+      ("ADC", "analog_to_digital_converter"), ("ADCs", "analog_to_digital_converter"),
+      ("Track fusion", "sensor_data_fusion"), ("T2T fusion", "sensor_data_fusion"),
+      ("Metal Digital Direct Manufacturing", "additive_manufacturing"), ("MDDM", "additive_manufacturing"),
+      ("supercontinuum generation", "laser"), ("SCG", "laser"), ("anti-forensics", "cyber_warfare"),
+      ("low-pressure turbine", "gas_turbine_engine"), ("LPT", "gas_turbine_engine"),
+      ("remotely piloted helicopter", "unmanned_aerial_vehicle"), ("adaptive resonance theory", "neural_network")]),
+    # unmarked: an antibody-drug conjugate, moons, laser capture microdissection, a patient's night vision
+    ("Antibody-drug conjugate (ADC) therapy; the ADC binds. Missions to planets and satellites such as Titan. Laser "
+     "capture microdissection of tissue. Lenses that lower night vision and color perception for patients.", []),
 ]
 
 
