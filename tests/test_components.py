@@ -600,6 +600,22 @@ BATCH_KINDS = [
     # unmarked: an antibody-drug conjugate, moons, laser capture microdissection, a patient's night vision
     ("Antibody-drug conjugate (ADC) therapy; the ADC binds. Missions to planets and satellites such as Titan. Laser "
      "capture microdissection of tissue. Lenses that lower night vision and color perception for patients.", []),
+    # batches 31 and 32
+    ("The Transformational Satellite Communications System (TSAT) downlink. III-Nitride heterostructure field-effect "
+     "transistors (HFETs). Betavoltaic batteries; microwave tubes; digital warning receivers; the Space Fence; high "
+     "powered microwave (HPM); High-Level Information Fusion (HLIF); molecular layer deposition (MLD); the SSN 688I "
+     "and Virginia Class.",
+     [("Transformational Satellite Communications System", "satellite_communications"),
+      ("TSAT", "satellite_communications"), ("heterostructure field-effect transistors", "gan_transistor"),
+      ("HFETs", "gan_transistor"), ("Betavoltaic batteries", "betavoltaic_battery"),
+      ("microwave tubes", "travelling_wave_tube"), ("digital warning receivers", "radar_warning_receiver"),
+      ("Space Fence", "radar"), ("high powered microwave", "high_power_microwave_weapon"),
+      ("HPM", "high_power_microwave_weapon"), ("High-Level Information Fusion", "sensor_data_fusion"),
+      ("HLIF", "sensor_data_fusion"), ("molecular layer deposition", "atomic_layer_deposition"),
+      ("MLD", "atomic_layer_deposition"), ("SSN 688I", "nuclear_powered_submarine"),
+      ("Virginia Class", "nuclear_powered_submarine")]),
+    # unmarked: airspace classes of a state, low-power electronics, electron cyclotron heating
+    ("Roanoke, Virginia Class D airspace. Ultra low-power electronics. Plasma heating by electron cyclotron heating.", []),
 ]
 
 
