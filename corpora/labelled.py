@@ -74,9 +74,10 @@ def _rows_json(path: Path) -> Iterator[tuple[int | str, dict]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, exc) from None
-    if not text.lstrip().startswith("["):
+    first = text.lstrip()[:1]
+    if first != "[":
         whole = None
-        if text.lstrip().startswith("{"):
+        if first == "{":
             try:  # one object over several lines
                 whole = json.loads(text)
             except (ValueError, RecursionError):
@@ -182,6 +183,14 @@ def _rows_hub(name: str, split: str) -> Iterator[tuple[int, dict]]:
         yield n, row
 
 
+class _JsonObject(dict):
+    """A decoded JSON object that also keeps its (key, value) pairs as written, repeats included."""
+
+    def __init__(self, pairs: list) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
 def parse_label_map(value: str | None) -> dict | None:
     """``--label-map``: "dod=military,nih=civilian" or a JSON file holding such an object. The
     values it maps from are matched whatever their case and surrounding spaces, as labels are."""
@@ -192,8 +201,7 @@ def parse_label_map(value: str | None) -> dict | None:
         if not path.is_file():
             raise CorpusError(f"--label-map {value}: no such file")
         try:
-            text = path.read_text(encoding="utf-8-sig")
-            decoded = json.loads(text)
+            decoded = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_JsonObject)
         except UnicodeDecodeError as exc:
             raise _not_utf8(path, exc) from None
         except json.JSONDecodeError as exc:
@@ -201,7 +209,7 @@ def parse_label_map(value: str | None) -> dict | None:
         if not isinstance(decoded, dict):
             raise CorpusError(f"{path}: --label-map needs a JSON object such as {{\"dod\": \"military\", "
                               f"\"nih\": \"civilian\"}}, not a {type(decoded).__name__}")
-        pairs = json.loads(text, object_pairs_hook=lambda kv: kv)  # a key written twice is kept, to be caught
+        pairs = decoded.pairs  # a key written twice is kept, to be caught
         source = str(path)
     else:
         pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]

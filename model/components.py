@@ -605,15 +605,16 @@ def _windows(broken: list, n: int) -> list:
     return ranges
 
 
-# The last word of a company's name ("Laser Technology Inc.", "Data Fusion Corporation"), as written
-# (all-caps text has "LIMITED" and "COMPANY" as ordinary words).
+# The last word of a company's name ("Laser Technology Inc.", "Data Fusion Corporation"), or of a
+# government body's or laboratory's ("Integrated Circuits Laboratory", "Space Vehicles
+# Directorate"), as written (all-caps text has "LIMITED" and "COMPANY" as ordinary words).
 _COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporation", "LLC", "L.L.C.", "LLP", "Ltd",
                                "Ltd.", "GmbH", "PLC", "plc", "AG",
-                               # and the last word of a government body's or laboratory's name ("Integrated
-                               # Circuits Laboratory", "Space Vehicles Directorate"; a program office is
-                               # named for its system and keeps it: "SM3 Program Office")
                                "Laboratory", "Laboratories", "Office", "Directorate", "Agency", "Commission",
                                "Bureau", "Committee", "Council"})
+# (word before, suffix) of names given after the system they serve, which stays a mention:
+# "SM3 Program Office".
+_NAMED_FOR_THEIR_SYSTEM = frozenset({("Program", "Office")})
 # Suffixes that are also ordinary title-case words ("Limited User Test", "Company-Level Training"):
 # only when no capitalised word or hyphen follows.
 _COMPANY_WORDS = frozenset({"Company", "Limited", "Incorporated"})
@@ -623,7 +624,7 @@ _COMPANY_GAP = 4  # capitalised words and ampersands that may stand between a te
 def _is_company_suffix(doc: Doc, i: int) -> bool:
     text = doc[i].text
     if text in _COMPANY_SUFFIXES:
-        return not (text == "Office" and i > 0 and doc[i - 1].text == "Program")
+        return i == 0 or (doc[i - 1].text, text) not in _NAMED_FOR_THEIR_SYSTEM
     if text not in _COMPANY_WORDS:
         return False
     following = doc[i + 1].text if i + 1 < len(doc) else ""
@@ -631,10 +632,11 @@ def _is_company_suffix(doc: Doc, i: int) -> bool:
 
 
 def _outside_company_names(doc: Doc, spans: list[Span]) -> list[Span]:
-    """Spans without the capitalised ones that are part of a company's name: followed, within
-    ``_COMPANY_GAP`` capitalised words or ampersands, by a company suffix, a comma allowed just
-    before it ("Honeybee Robotics Spacecraft Mechanisms Corporation", "Knowledge Based Systems,
-    Inc."; not "UXO, Physical Optics Corporation", "Night Vision Limited User Test")."""
+    """Spans without the capitalised ones that are part of a company's or a body's name: followed,
+    within ``_COMPANY_GAP`` capitalised words or ampersands, by one of ``_COMPANY_SUFFIXES``, a
+    comma allowed just before it ("Honeybee Robotics Spacecraft Mechanisms Corporation",
+    "Knowledge Based Systems, Inc.", "Space Vehicles Directorate"; not "UXO, Physical Optics
+    Corporation", "Night Vision Limited User Test", "SM3 Program Office")."""
     kept = []
     n = len(doc)
     for span in spans:
