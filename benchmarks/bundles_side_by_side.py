@@ -42,7 +42,7 @@ def main() -> None:
     parts = {"dev, all": np.ones(len(dev), bool),
              "dev SBIR": np.array([d["id"].startswith("sbir") for d in dev]),
              "dev Federal Register": np.array([d["id"].startswith("fr") for d in dev]),
-             **{f"blind {n}": np.array([d.get("batch") == f"blind {n}" for d in dev]) for n in range(5, 11)}}
+             **{f"blind {n}": np.array([d.get("batch") == f"blind {n}" for d in dev]) for n in range(5, 12)}}
     sbir = [r for r in read_jsonl_gz(SBIR) if r["label"] in ("military", "civilian")]
     sy = np.array([r["label"] == "military" for r in sbir])
     print(f"dev set {len(dev)}, SBIR {len(sbir)}; cells ROC AUC / F1 / ECE\n")

@@ -12,8 +12,9 @@ veterans' or technology word; then 120 more drawn the same way, ``"batch": "blin
 after ``seed/p15.jsonl`` was trained on: 20 of the 40 match ``AGENCY`` and 20 name a technology
 the default pipeline finds; then 120 more drawn the same way, ``"batch": "blind 7"``, labelled at
 the end of that session; then 120 more drawn the same way (seed 808), ``"batch": "blind 8"``,
-labelled after taxonomy 2026.20; then 120 more each (seeds 909 and 1010; the draws skip documents
-already in this set or the mention gold), ``"batch": "blind 9"`` and ``"blind 10"``), scored with a
+labelled after taxonomy 2026.20; then 120 more each (seeds 909, 1010 and 1111; the draws skip
+documents already in this set or the mention gold), ``"batch": "blind 9"``, ``"blind 10"`` and
+``"blind 11"``), scored with a
 bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
@@ -79,7 +80,7 @@ def main() -> None:
                ("the first 200", batch == ""),
                ("export rules (added later)", batch == "export rules"),
                ("defence trade (added later)", batch == "defence trade")]
-    for n in range(2, 11):  # the blind batches, each whole and its clear calls
+    for n in range(2, 12):  # the blind batches, each whole and its clear calls
         subsets += [(f"blind {n} (added later)", batch == f"blind {n}"),
                     (f"blind {n}, not ambiguous", (batch == f"blind {n}") & clear)]
         if n == 4:
