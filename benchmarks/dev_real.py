@@ -89,6 +89,8 @@ def main() -> None:
                                                              and bool(AGENCY.search(d["title"] + " " + d["text"]))
                                                              for d in dev])))
     for name, mask in subsets:
+        if not mask.any():  # a batch held back from this run (a labels file without it)
+            continue
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
               f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")

@@ -616,6 +616,27 @@ BATCH_KINDS = [
       ("Virginia Class", "nuclear_powered_submarine")]),
     # unmarked: airspace classes of a state, low-power electronics, electron cyclotron heating
     ("Roanoke, Virginia Class D airspace. Ultra low-power electronics. Plasma heating by electron cyclotron heating.", []),
+    ("Thermal barrier coatings (TBCs) on the combustor liner of a turbine engine; small gas turbines for expendable UAV "
+     "propulsion; the Navy's F-18 squadron; the Joint STARS and JLENS; the Cooperative Engagement Capability; the Husky "
+     "Mounted Detection System; Distributed Common Ground System (DCGS-A) multi-source fusion; ESM receivers against "
+     "radar emitters; GPS spoofing and spoofers; homemade explosives (HMEs) in IEDs; hyperspectral detection; "
+     "autonomous flight; the nation's nuclear deterrent.",
+     [("Thermal barrier coatings", "thermal_barrier_coating"), ("TBCs", "thermal_barrier_coating"),
+      ("combustor liner", "turbine_combustor"), ("turbine engine", "gas_turbine_engine"),
+      ("gas turbines", "gas_turbine_engine"), ("UAV", "unmanned_aerial_vehicle"), ("F-18", "combat_aircraft"),
+      ("Joint STARS", "military_transport_aircraft"), ("JLENS", "radar"),
+      ("Cooperative Engagement Capability", "tactical_data_link"), ("Husky Mounted Detection System", "mine_detection"),
+      ("Distributed Common Ground System", "sensor_data_fusion"), ("DCGS-A", "sensor_data_fusion"),
+      ("multi-source fusion", "sensor_data_fusion"), ("ESM receivers", "radar_warning_receiver"), ("radar", "radar"),
+      ("GPS spoofing", "gnss_spoofing"), ("spoofers", "gnss_spoofing"), ("homemade explosives", "energetic_material"),
+      ("HMEs", "energetic_material"), ("IEDs", "improvised_explosive_device"),
+      ("hyperspectral detection", "hyperspectral_imaging"), ("autonomous flight", "autonomous_navigation"),
+      ("nuclear deterrent", "nuclear_weapon")]),
+    # unmarked: fluorine-18 in PET tracers, protein and pine chips, an engineering development model (EDM), a
+    # centrifuge for g-tests, power-plant gas turbines, fluidized bed combustors
+    ("F-18 labeled peptides for PET imaging of tumors; protein chips and pine chips; an EDM prototype for the Phase "
+     "II option; two centrifuge rotor platforms for tests; stationary gas turbines at power plants; fluidized bed "
+     "combustors.", []),
 ]
 
 
