@@ -611,7 +611,8 @@ def _windows(broken: list, n: int) -> list:
 _COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporation", "LLC", "L.L.C.", "LLP", "Ltd",
                                "Ltd.", "GmbH", "PLC", "plc", "AG",
                                "Laboratory", "Laboratories", "Office", "Directorate", "Agency", "Commission",
-                               "Bureau", "Committee", "Council"})
+                               "Bureau", "Committee", "Council", "Association", "Institute", "Society", "Foundation",
+                               "Consortium", "Alliance"})
 # (word before, suffix) of names given after the system they serve, which stays a mention:
 # "SM3 Program Office".
 _NAMED_FOR_THEIR_SYSTEM = frozenset({("Program", "Office")})

@@ -572,6 +572,10 @@ BATCH_KINDS = [
      [("UAS", "unmanned_aerial_vehicle")]),
     # a program office is named for its system, which stays a mention
     ("Raytheon and the SM3 Program Office.", [("SM3", "surface_to_air_missile")]),
+    # nor in the name of an association, institute, society, foundation, consortium or alliance
+    ("The American Pyrotechnics Association, the Beckman Laser Institute, the Satellite Industry Association and "
+     "the Genome Editing Consortium wrote; pyrotechnics and lasers were discussed.",
+     [("pyrotechnics", "pyrotechnics"), ("lasers", "laser")]),
     # batches 27 and 28
     ("Photon-counting cadmium telluride (CdTe) detectors; lanthanide halides outshine NaI:Tl. The Navy Unmanned "
      "Combat Air System (N-UCAS). A GaN S-band power amplifier (PA) for radar. Wide Area Persistent Surveillance "
@@ -637,6 +641,22 @@ BATCH_KINDS = [
     ("F-18 labeled peptides for PET imaging of tumors; protein chips and pine chips; an EDM prototype for the Phase "
      "II option; two centrifuge rotor platforms for tests; stationary gas turbines at power plants; fluidized bed "
      "combustors.", []),
+    # batches 35 and 36
+    ("GPS receivers for the navigation warfare (NAVWAR) fight, also serving Galileo users; the Joint Tactical Radio "
+     "System Ground Mobile Radios (JTRS GMR) waveforms; cold atom sensors; a source of spectrally pure photon pairs; "
+     "Hardened-by-Process SRAM; SSQ-125 sonobuoys; buried and moored mines threaten Navy ships; the Kinetic Energy "
+     "Interceptor.",
+     [("GPS receivers", "gnss_receiver"), ("navigation warfare", "gnss_jamming"), ("NAVWAR", "gnss_jamming"),
+      ("Galileo", "satellite_navigation"), ("Joint Tactical Radio System", "tactical_radio"),
+      ("Ground Mobile Radios", "tactical_radio"), ("JTRS GMR", "tactical_radio"),
+      ("cold atom sensors", "laser_cooling_apparatus"), ("photon pairs", "entangled_photon_source"),
+      ("Hardened-by-Process", "radiation_hardened_electronics"), ("SRAM", "memory_chip"), ("SSQ-125", "sonobuoy"),
+      ("sonobuoys", "sonobuoy"), ("moored mines", "naval_mine"), ("Navy ships", "warship"),
+      ("Kinetic Energy Interceptor", "surface_to_air_missile")]),
+    # unmarked: oligonucleotide drugs, locked nucleic acid (LNA) probes, an act's name, the astronomer, coal mines,
+    # giant magnetoresistance (GMR)
+    ("Antisense oligonucleotide drug products; LNA-modified probes for RNA assays; the Nuclear Waste Policy Act; "
+     "Galileo's telescope; coal mines in Kentucky; GMR read heads in hard drives.", []),
 ]
 
 
