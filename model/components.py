@@ -612,7 +612,7 @@ _COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporati
                                "Ltd.", "GmbH", "PLC", "plc", "AG",
                                "Laboratory", "Laboratories", "Office", "Directorate", "Agency", "Commission",
                                "Bureau", "Committee", "Council", "Association", "Institute", "Society", "Foundation",
-                               "Consortium", "Alliance"})
+                               "Consortium", "Alliance", "Center", "Centre"})
 # (word before, suffix) of names given after the system they serve, which stays a mention:
 # "SM3 Program Office".
 _NAMED_FOR_THEIR_SYSTEM = frozenset({("Program", "Office")})

@@ -657,6 +657,21 @@ BATCH_KINDS = [
     # giant magnetoresistance (GMR)
     ("Antisense oligonucleotide drug products; LNA-modified probes for RNA assays; the Nuclear Waste Policy Act; "
      "Galileo's telescope; coal mines in Kentucky; GMR read heads in hard drives.", []),
+    # batches 37 and 38
+    ("Channel models for the Mobile User Objective System (MUOS); emitter localization; an IFF transponder for combat "
+     "aircraft; the magnetic launcher; JTRS waveforms such as WNW and SRW; the Ex-Enterprise (CVN 65); Botulinum "
+     "neurotoxin (BoNT) assays; pump diode arrays; T-45 hook shanks; conventional weapons buried in soil.",
+     [("Mobile User Objective System", "satellite_communications"), ("MUOS", "satellite_communications"),
+      ("emitter localization", "radio_direction_finding"), ("IFF transponder", "iff"),
+      ("combat aircraft", "combat_aircraft"), ("magnetic launcher", "railgun"), ("JTRS", "tactical_radio"),
+      ("WNW", "tactical_radio"), ("SRW", "tactical_radio"), ("CVN 65", "aircraft_carrier"),
+      ("Botulinum neurotoxin", "botulinum_toxin"), ("BoNT", "botulinum_toxin"),
+      ("pump diode arrays", "semiconductor_laser"), ("T-45", "military_trainer_aircraft"),
+      ("conventional weapons", "conventional_weapon")]),
+    # unmarked: assembly, integration and test, television satellite carriers, a register's and a center's name,
+    # IFF without a word of its sense
+    ("Assembly, integration and test (AI/T) of optics; satellite carriers pay royalties; ships stricken from the Naval "
+     "Vessel Register; data from the Missile Defense Data Center; the IFF of a tax form.", []),
 ]
 
 
