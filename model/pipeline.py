@@ -56,12 +56,17 @@ SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 # (SERS)-based assay") is split off with the hyphen, so that the acronym inside is a token of its
 # own; spaCy's English rules leave "SERS)-based" whole.
 EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])")
+# A full stop after a word ending in a capital that follows a small letter ("made of GaN.",
+# "for the DoD.", "SiC. Then") is split off; spaCy's English rules split it after two capitals
+# ("HEMT.") or a small letter, not after the mixed case of chemical formulas and many acronyms.
+EXTRA_SUFFIXES = (r"(?<=[a-z][A-Z])\.",)
 
 
-def with_extra_infixes(nlp: Language) -> Language:
-    from spacy.util import compile_infix_regex
+def with_extra_rules(nlp: Language) -> Language:
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
     nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + list(EXTRA_INFIXES)).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + list(EXTRA_SUFFIXES)).search
     return nlp
 
 
@@ -69,7 +74,7 @@ def build_pipeline(taxonomy: Taxonomy | None = None, cues: Taxonomy | None = Non
                    lean: bool = True) -> Language:
     """A fresh pipeline over ``taxonomy`` and ``cues`` (the packaged lists when omitted);
     ``lean`` (the default, for training) as in ``lean_lexemes``."""
-    nlp = with_extra_infixes(spacy.blank("en"))
+    nlp = with_extra_rules(spacy.blank("en"))
     if lean:
         lean_lexemes(nlp)
     nlp.add_pipe("dualuse_sentences")

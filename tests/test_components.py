@@ -672,6 +672,20 @@ BATCH_KINDS = [
     # IFF without a word of its sense
     ("Assembly, integration and test (AI/T) of optics; satellite carriers pay royalties; ships stricken from the Naval "
      "Vessel Register; data from the Missile Defense Data Center; the IFF of a tax form.", []),
+    # batches 39 and 40
+    ("The MQ-8 Fire Scout; ground moving target indicator (GMTI) radar; diode-pumped alkali lasers (DPALs); flame "
+     "stability in augmenters; green monopropellants such as AF-M315E and ADN for thrusters; fiber reinforced polymer "
+     "composites; F-15C/D and remotely operated aircraft.",
+     [("MQ-8", "unmanned_aerial_vehicle"), ("Fire Scout", "unmanned_aerial_vehicle"),
+      ("ground moving target indicator", "radar"), ("GMTI", "radar"), ("radar", "radar"),
+      ("diode-pumped alkali lasers", "laser"),
+      ("DPALs", "laser"), ("augmenters", "afterburner"), ("green monopropellants", "energetic_material"),
+      ("AF-M315E", "energetic_material"), ("ADN", "ammonium_dinitramide"),
+      ("fiber reinforced polymer composites", "carbon_fibre_composite"), ("F-15C/D", "combat_aircraft"),
+      ("remotely operated aircraft", "unmanned_aerial_vehicle")]),
+    # unmarked: a test range, a company's name, an act's name, ADN without a propellant word
+    ("Tests at White Sands Missile Range with Raytheon Missile Systems under the Uranium Mill Tailings Radiation "
+     "Control Act; the ADN gene.", []),
 ]
 
 
@@ -685,6 +699,18 @@ def test_an_acronym_glued_to_a_hyphenated_word_by_its_parenthesis_is_found(defau
     assert [t.text for t in default_nlp.make_doc("(SERS)-based")] == ["(", "SERS", ")", "-", "based"]
     assert [t.text for t in default_nlp.make_doc("AN/SQQ-89A(V)15 and f(x)")] == ["AN", "/", "SQQ-89A(V)15", "and",
                                                                                 "f(x", ")"]
+
+
+def test_a_full_stop_after_a_mixed_case_word_is_split_off(default_nlp):
+    """spaCy's English rules keep "GaN." and "DoD." whole (a full stop after a capital that follows
+    a small letter), so a formula or acronym ending a sentence was missed; abbreviations stay
+    whole (batch 40)."""
+    doc = default_nlp("Films of compound semiconductors including GaN. The work is for the DoD. Made of SiC.")
+    assert [(s.text, s.id_) for s in doc.spans[TECH_KEY]] == [
+        ("semiconductors", "semiconductor"), ("GaN", "gallium_nitride"), ("SiC", "silicon_carbide")]
+    assert [c.text for c in doc.spans[CUES_KEY]] == ["DoD"]
+    assert [t.text for t in default_nlp.make_doc("U.S. Inc. Ph.D. e.g. Mr. Smith")] == [
+        "U.S.", "Inc.", "Ph.D.", "e.g.", "Mr.", "Smith"]
 
 
 def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
