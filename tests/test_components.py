@@ -686,6 +686,19 @@ BATCH_KINDS = [
     # unmarked: a test range, a company's name, an act's name, ADN without a propellant word
     ("Tests at White Sands Missile Range with Raytheon Missile Systems under the Uranium Mill Tailings Radiation "
      "Control Act; the ADN gene.", []),
+    # batches 41 and 42
+    ("Proliferation of weapons of mass destruction (WMD); an ATFLIR targeting pod; the Tomahawk Planning System; "
+     "interceptors such as the MKV; multi-target tracking and multi-INT fusion; quantum information processing; "
+     "rabbits challenged with Bacillus anthracis (Ames strain) and lethal toxin; AD converters.",
+     [("weapons of mass destruction", "weapon_of_mass_destruction"), ("WMD", "weapon_of_mass_destruction"),
+      ("ATFLIR", "targeting_pod"), ("targeting pod", "targeting_pod"), ("Tomahawk Planning System", "cruise_missile"),
+      ("interceptors", "surface_to_air_missile"), ("MKV", "surface_to_air_missile"),
+      ("multi-target tracking", "sensor_data_fusion"), ("multi-INT fusion", "sensor_data_fusion"),
+      ("quantum information processing", "quantum_computing"), ("Bacillus anthracis", "bacillus_anthracis"),
+      ("Ames strain", "bacillus_anthracis"), ("lethal toxin", "bacillus_anthracis"),
+      ("AD converters", "analog_to_digital_converter")]),
+    # unmarked: a video file format, the Ames mutagenicity test, a lethal toxin of snake venom
+    ("An MKV video file; the Ames test for mutagenicity; a lethal toxin dose in snake venom.", []),
 ]
 
 
