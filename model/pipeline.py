@@ -56,10 +56,11 @@ SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 # (SERS)-based assay") is split off with the hyphen, so that the acronym inside is a token of its
 # own; spaCy's English rules leave "SERS)-based" whole.
 EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])")
-# A full stop after a word ending in a capital that follows a small letter ("made of GaN.",
-# "for the DoD.", "SiC. Then") is split off; spaCy's English rules split it after two capitals
-# ("HEMT.") or a small letter, not after the mixed case of chemical formulas and many acronyms.
-EXTRA_SUFFIXES = (r"(?<=[a-z][A-Z])\.",)
+# A full stop after a word ending in a capital that follows a small letter or a digit ("made of
+# GaN.", "for the DoD.", "the EA-18G.", "F-35A. Then") is split off; spaCy's English rules split it
+# after two capitals ("HEMT.") or a small letter, not after the mixed case of chemical formulas,
+# many acronyms and model designations.
+EXTRA_SUFFIXES = (r"(?<=[a-z0-9][A-Z])\.",)
 
 
 def with_extra_rules(nlp: Language) -> Language:

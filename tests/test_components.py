@@ -699,6 +699,20 @@ BATCH_KINDS = [
       ("AD converters", "analog_to_digital_converter")]),
     # unmarked: a video file format, the Ames mutagenicity test, a lethal toxin of snake venom
     ("An MKV video file; the Ames test for mutagenicity; a lethal toxin dose in snake venom.", []),
+    # batches 43 and 44 (and a model designation ending a sentence: "the EA-18G.")
+    ("The LC-130 Hercules; the Space Surveillance Network (SSN) tasks sensors, and the SSN catalog grows; ALQ-99 "
+     "jammer pods on the EA-18G. A Next Generation Jammer (NGJ) pod; long wavelength infrared imagers; smart weapons; "
+     "harden-by-design libraries; Hastelloy X fins; orthopoxvirus assays; quantum logic gates; anti-spoofing GPS "
+     "receivers.",
+     [("LC-130 Hercules", "military_transport_aircraft"), ("Space Surveillance Network", "radar"), ("SSN", "radar"),
+      ("SSN", "radar"), ("ALQ-99", "airborne_jammer"), ("jammer pods", "airborne_jammer"), ("EA-18G", "combat_aircraft"),
+      ("Next Generation Jammer", "airborne_jammer"), ("NGJ", "airborne_jammer"),
+      ("long wavelength infrared", "infrared_band_imaging"), ("smart weapons", "precision_guided_munition"),
+      ("harden-by-design", "radiation_hardened_electronics"), ("Hastelloy X", "nickel_superalloy"),
+      ("orthopoxvirus", "variola_virus"), ("quantum logic gates", "quantum_computing"),
+      ("anti-spoofing", "gnss_spoofing"), ("GPS receivers", "gnss_receiver")]),
+    # unmarked: blotting membranes, antisense drugs for gene silencing, a JSF web page
+    ("Western blots on nitrocellulose membranes; antisense oligonucleotides for gene silencing; a JSF web page.", []),
 ]
 
 
@@ -715,15 +729,16 @@ def test_an_acronym_glued_to_a_hyphenated_word_by_its_parenthesis_is_found(defau
 
 
 def test_a_full_stop_after_a_mixed_case_word_is_split_off(default_nlp):
-    """spaCy's English rules keep "GaN." and "DoD." whole (a full stop after a capital that follows
-    a small letter), so a formula or acronym ending a sentence was missed; abbreviations stay
-    whole (batch 40)."""
+    """spaCy's English rules keep "GaN.", "DoD." and "F-35A." whole (a full stop after a capital
+    that follows a small letter or a digit), so a formula, acronym or model designation ending a
+    sentence was missed; abbreviations stay whole (batches 40 and 44)."""
     doc = default_nlp("Films of compound semiconductors including GaN. The work is for the DoD. Made of SiC.")
     assert [(s.text, s.id_) for s in doc.spans[TECH_KEY]] == [
         ("semiconductors", "semiconductor"), ("GaN", "gallium_nitride"), ("SiC", "silicon_carbide")]
     assert [c.text for c in doc.spans[CUES_KEY]] == ["DoD"]
     assert [t.text for t in default_nlp.make_doc("U.S. Inc. Ph.D. e.g. Mr. Smith")] == [
         "U.S.", "Inc.", "Ph.D.", "e.g.", "Mr.", "Smith"]
+    assert [t.text for t in default_nlp.make_doc("the F-35A. Then")] == ["the", "F-35A", ".", "Then"]
 
 
 def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
