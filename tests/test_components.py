@@ -713,6 +713,18 @@ BATCH_KINDS = [
       ("anti-spoofing", "gnss_spoofing"), ("GPS receivers", "gnss_receiver")]),
     # unmarked: blotting membranes, antisense drugs for gene silencing, a JSF web page
     ("Western blots on nitrocellulose membranes; antisense oligonucleotides for gene silencing; a JSF web page.", []),
+    # batches 45 and 46
+    ("Payloads for Wasp, Raven and Puma UAVs and the RQ-7 Shadow; RF emitter locating; ceramic radomes for missiles; "
+     "USS OAKLAND (LCS 24) and other Navy ships; JBPDS and JSLSCAD detectors; plutonium pits for the NNSA stockpile; "
+     "WIN-T terminals; SATCOM on the move.",
+     [("Wasp", "small_tactical_uav"), ("Raven", "small_tactical_uav"), ("Puma", "small_tactical_uav"),
+      ("UAVs", "unmanned_aerial_vehicle"), ("RQ-7 Shadow", "small_tactical_uav"),
+      ("emitter locating", "radio_direction_finding"), ("ceramic radomes", "radome"), ("missiles", "missile"),
+      ("LCS", "warship"), ("Navy ships", "warship"), ("JBPDS", "biological_detection"),
+      ("JSLSCAD", "chemical_agent_detector"), ("plutonium pits", "nuclear_weapon"), ("WIN-T", "tactical_radio"),
+      ("SATCOM on the move", "satellite_communications")]),
+    # unmarked: an award, a shadow, shoes, a fund's name, fire pits
+    ("The Raven Award; a shadow of the tower; Puma shoes; the 5G Fund for Rural America; fire pits in the park.", []),
 ]
 
 
