@@ -18,7 +18,7 @@ documents already in this set or the mention gold), ``"batch": "blind 9"``, ``"b
 bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
-    python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title]
+    python benchmarks/dev_real.py [--model DIR] [--errors 20] [--title] [--batch "blind 11"]
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def main() -> None:
     ap.add_argument("--title", action="store_true",
                     help="tag each document's title and text joined, as `dualuse tag --text-field title "
                          "--text-field text` does (default: the text alone)")
+    ap.add_argument("--batch", help='also list the flags of one batch ("blind 11"): wrong flags, reviews and the '
+                                    "cost per document (an error costs four reviews)")
     args = ap.parse_args()
     dev = load_dev()
     tagger = load(args.model)
@@ -99,6 +101,15 @@ def main() -> None:
         flags.setdefault(d["label"], {}).setdefault(r["flag"], 0)
         flags[d["label"]][r["flag"]] += 1
     print("\nflags by our label:", json.dumps(flags))
+    if args.batch:
+        rows = [(d, r) for d, r in zip(dev, records) if d.get("batch") == args.batch]
+        wrong_flags = [(d, r) for d, r in rows if r["flag"] not in ("review", d["label"])]
+        reviews = sum(r["flag"] == "review" for _, r in rows)
+        print(f"\n{args.batch}: {len(rows)} documents, {len(wrong_flags)} flagged wrongly, {reviews} to review, "
+              f"cost per document {(len(wrong_flags) + 0.25 * reviews) / max(len(rows), 1):.3f}")
+        for d, r in wrong_flags:
+            print(f"  {r['military_prob']:.3f} {r['flag']:8s} ours={d['label']:8s} "
+                  f"{'ambiguous' if d.get('ambiguous') else 'clear':9s} {d['id']:22s} ({d['reason']})")
     wrong = sorted(range(len(dev)), key=lambda i: -abs(probs[i] - y[i]))[: args.errors]
     print("\nlargest errors:")
     for i in wrong:

@@ -92,6 +92,17 @@ def test_exclusion_phrases_suppress_a_pattern(tiny_nlp):
     assert [(t, i) for t, _, i in found] == [("frigate", "warship")]
 
 
+def test_civil_service_members_are_not_a_soldier_cue(default_nlp):
+    """A Senior Executive Service performance board read as military (0.97) on "Service members"
+    (dev blind 11); the cue file excludes the civil and foreign services' members."""
+    def cues(text):
+        doc = default_nlp(text)
+        return [c.text for c in doc.spans[CUES_KEY]]
+    assert cues("Appraisals for Senior Executive Service members; Foreign Service members abroad.") == []
+    assert cues("Benefits for service members and veterans; a service member deployed.") == [
+        "service members", "service member"]
+
+
 def test_cue_on_the_same_words_does_not_overwrite_term_attributes(tiny_nlp):
     doc = tiny_nlp("The frigate sailed.")
     assert [c.text for c in doc.spans[CUES_KEY]] == ["frigate"]
@@ -725,6 +736,22 @@ BATCH_KINDS = [
       ("SATCOM on the move", "satellite_communications")]),
     # unmarked: an award, a shadow, shoes, a fund's name, fire pits
     ("The Raven Award; a shadow of the tower; Puma shoes; the 5G Fund for Rural America; fire pits in the park.", []),
+    # batches 47 and 48
+    ("ESM and RWR observations feed multiple hypothesis trackers; strained layer superlattice detectors on a digital "
+     "focal plane ROIC; a magnicon tube; Tigershark UAVs with the Joint Multi-Mission Electro-Optic System (JMMES); "
+     "thermal microcameras; a field-programmable object array; underwater mines and the Unmanned Influence Sweep "
+     "System; combat identification; superconducting ADCs.",
+     [("ESM", "radar_warning_receiver"), ("RWR", "radar_warning_receiver"),
+      ("multiple hypothesis trackers", "sensor_data_fusion"),
+      ("strained layer superlattice detectors", "focal_plane_array"), ("focal plane", "focal_plane_array"),
+      ("ROIC", "readout_integrated_circuit"), ("magnicon tube", "travelling_wave_tube"),
+      ("Tigershark", "small_tactical_uav"), ("UAVs", "unmanned_aerial_vehicle"),
+      ("Joint Multi-Mission Electro-Optic System", "eo_ir_sensor"), ("JMMES", "eo_ir_sensor"),
+      ("thermal microcameras", "thermal_imaging_camera"), ("field-programmable object array", "fpga"),
+      ("underwater mines", "naval_mine"), ("Unmanned Influence Sweep System", "mine_countermeasures_vessel"),
+      ("combat identification", "iff"), ("superconducting ADCs", "analog_to_digital_converter")]),
+    # unmarked: the focal planes of microscope and tomosynthesis optics
+    ("A phase plate in the back focal plane of the objective lens; out-of-focal plane blur in tomosynthesis.", []),
 ]
 
 
