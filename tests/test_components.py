@@ -752,6 +752,17 @@ BATCH_KINDS = [
       ("combat identification", "iff"), ("superconducting ADCs", "analog_to_digital_converter")]),
     # unmarked: the focal planes of microscope and tomosynthesis optics
     ("A phase plate in the back focal plane of the objective lens; out-of-focal plane blur in tomosynthesis.", []),
+    # batches 49 and 50
+    ("An igniter for the RL-10; cyber defense of tactical networks; a linearized MPM for the RF transmitter; 7.62mm "
+     "combustible cartridge prototypes; Coxiella burnetii (Q fever); the List of Explosive Materials; BSCCO-2212 "
+     "wire; PWR fuel assemblies in the reactor core.",
+     [("RL-10", "liquid_rocket_engine"), ("cyber defense", "cyber_warfare"), ("MPM", "solid_state_power_amplifier"),
+      ("combustible cartridge", "ammunition"), ("Coxiella burnetii", "coxiella_burnetii"),
+      ("Q fever", "coxiella_burnetii"), ("Explosive Materials", "energetic_material"),
+      ("BSCCO-2212", "superconducting_material"), ("PWR", "reactor_type"), ("fuel assemblies", "nuclear_fuel"),
+      ("reactor core", "nuclear_reactor")]),
+    # unmarked: a rocket company's acronym (PWR) without a word of reactors, satellite television
+    ("PWR designers at the engine company; the satellite television market.", []),
 ]
 
 
