@@ -24,12 +24,10 @@ from dualuse.model.taxonomy import default_taxonomy
 from dualuse.training.evaluate import binary_metrics
 
 from common import SBIR, read_jsonl_gz
-from dev_real import load_dev
+from dev_real import blind_batches, flag_cost, load_dev
 
 
 def cell(y: np.ndarray, p: np.ndarray) -> str:
-    if not len(y):  # a batch held back from this run (a labels file without it)
-        return "-"
     m = binary_metrics(y, p)
     return f"{m['roc_auc']:.4f} / {m['f1']:.3f} / {m['ece']:.3f}"
 
@@ -44,7 +42,7 @@ def main() -> None:
     parts = {"dev, all": np.ones(len(dev), bool),
              "dev SBIR": np.array([d["id"].startswith("sbir") for d in dev]),
              "dev Federal Register": np.array([d["id"].startswith("fr") for d in dev]),
-             **{f"blind {n}": np.array([d.get("batch") == f"blind {n}" for d in dev]) for n in range(5, 12)}}
+             **{f"blind {n}": np.array([d.get("batch") == f"blind {n}" for d in dev]) for n in blind_batches(dev) if n >= 5}}
     sbir = [r for r in read_jsonl_gz(SBIR) if r["label"] in ("military", "civilian")]
     sy = np.array([r["label"] == "military" for r in sbir])
     print(f"dev set {len(dev)}, SBIR {len(sbir)}; cells ROC AUC / F1 / ECE\n")
@@ -55,9 +53,7 @@ def main() -> None:
         tagger = load(None if path == "default" else path)
         records = list(tagger.tag((d["id"], d["text"]) for d in dev))
         p = np.array([r["military_prob"] for r in records])
-        flags = [r["flag"] for r in records]
-        wrong = sum((f == "military" and not t) or (f == "civilian" and t) for f, t in zip(flags, y))
-        review = flags.count("review")
+        wrong, review, cost = flag_cost([d["label"] for d in dev], [r["flag"] for r in records])
         sp, named = [], []
         for doc in tagger.nlp.pipe((r["text"] for r in sbir), batch_size=64):
             sp.append(doc._.dualuse_military_prob)
@@ -65,7 +61,7 @@ def main() -> None:
         sp, named = np.array(sp), np.array(named)
         th = tagger.thresholds
         print(f"| {path} | {th['civilian']} / {th['military']} | " + " | ".join(cell(y[m], p[m]) for m in parts.values())
-              + f" | {wrong}, {review}, {(wrong + 0.25 * review) / len(dev):.4f} | {cell(sy, sp)} | "
+              + f" | {len(wrong)}, {review}, {cost:.4f} | {cell(sy, sp)} | "
               f"{cell(sy[named], sp[named])} |", flush=True)
 
 

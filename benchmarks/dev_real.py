@@ -55,6 +55,20 @@ def load_dev() -> list[dict]:
             for lab in labels]
 
 
+def blind_batches(dev: list[dict]) -> list[int]:
+    """The numbers of the blind batches the labels hold ("blind 2" ... ), in order: a batch held
+    back from a labels file has no row or column."""
+    return sorted({int(b.split()[1]) for b in (d.get("batch") or "" for d in dev) if b.startswith("blind ")})
+
+
+def flag_cost(labels: list[str], flags: list[str], review_cost: float = 0.25) -> tuple[list[int], int, float]:
+    """Indices flagged wrongly (military for a civilian label or the reverse), the number sent to
+    review, and the cost per document (an error costs 1, a review ``review_cost``)."""
+    wrong = [i for i, (label, flag) in enumerate(zip(labels, flags)) if flag not in ("review", label)]
+    reviews = flags.count("review")
+    return wrong, reviews, (len(wrong) + review_cost * reviews) / max(len(flags), 1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model")
@@ -82,7 +96,7 @@ def main() -> None:
                ("the first 200", batch == ""),
                ("export rules (added later)", batch == "export rules"),
                ("defence trade (added later)", batch == "defence trade")]
-    for n in range(2, 12):  # the blind batches, each whole and its clear calls
+    for n in blind_batches(dev):  # each whole and its clear calls
         subsets += [(f"blind {n} (added later)", batch == f"blind {n}"),
                     (f"blind {n}, not ambiguous", (batch == f"blind {n}") & clear)]
         if n == 4:
@@ -91,8 +105,6 @@ def main() -> None:
                                                              and bool(AGENCY.search(d["title"] + " " + d["text"]))
                                                              for d in dev])))
     for name, mask in subsets:
-        if not mask.any():  # a batch held back from this run (a labels file without it)
-            continue
         m = binary_metrics(y[mask], probs[mask])
         print(f"| {name} | {m['n']} | {m['military']} | {m['roc_auc']:.3f} | {m['f1']:.3f} | {m['precision']:.3f} | "
               f"{m['recall']:.3f} | {m['brier']:.3f} | {m['ece']:.3f} |")
@@ -103,11 +115,10 @@ def main() -> None:
     print("\nflags by our label:", json.dumps(flags))
     if args.batch:
         rows = [(d, r) for d, r in zip(dev, records) if d.get("batch") == args.batch]
-        wrong_flags = [(d, r) for d, r in rows if r["flag"] not in ("review", d["label"])]
-        reviews = sum(r["flag"] == "review" for _, r in rows)
-        print(f"\n{args.batch}: {len(rows)} documents, {len(wrong_flags)} flagged wrongly, {reviews} to review, "
-              f"cost per document {(len(wrong_flags) + 0.25 * reviews) / max(len(rows), 1):.3f}")
-        for d, r in wrong_flags:
+        wrong, reviews, cost = flag_cost([d["label"] for d, _ in rows], [r["flag"] for _, r in rows])
+        print(f"\n{args.batch}: {len(rows)} documents, {len(wrong)} flagged wrongly, {reviews} to review, "
+              f"cost per document {cost:.3f}")
+        for d, r in (rows[i] for i in wrong):
             print(f"  {r['military_prob']:.3f} {r['flag']:8s} ours={d['label']:8s} "
                   f"{'ambiguous' if d.get('ambiguous') else 'clear':9s} {d['id']:22s} ({d['reason']})")
     wrong = sorted(range(len(dev)), key=lambda i: -abs(probs[i] - y[i]))[: args.errors]
