@@ -1,11 +1,12 @@
 """Retraining on real text: dualuse trained on SBIR 2008-2011, evaluated on 2012-2013, against a
 plain TfidfVectorizer + LogisticRegression trained and evaluated on the same split, in one run.
 
-    python benchmarks/sbir_retrain.py [--keep DIR] [--title] [--out-of-core]
+    python benchmarks/sbir_retrain.py [--keep DIR] [--title] [--refit | --out-of-core]
 
 ``--title`` gives both models each abstract's title joined to its text (``dualuse train
---text-field title --text-field text``). ``--out-of-core`` trains dualuse with the streaming
-learner (``dualuse train --out-of-core``) instead of in memory.
+--text-field title --text-field text``). ``--refit`` fits dualuse again on all of 2008-2011 once
+its thresholds are chosen (``dualuse train --refit``). ``--out-of-core`` trains dualuse with the
+streaming learner (``dualuse train --out-of-core``) instead of in memory.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--keep", help="keep the retrained bundle here")
     ap.add_argument("--title", action="store_true", help="join each abstract's title to its text, both models")
+    ap.add_argument("--refit", action="store_true", help="refit dualuse on all of 2008-2011 once its thresholds "
+                    "are chosen (dualuse train --refit)")
     ap.add_argument("--out-of-core", action="store_true", help="train dualuse with the out-of-core learner")
     args = ap.parse_args()
     rows = [r for r in read_jsonl_gz(SBIR) if r["label"] in ("military", "civilian")]
@@ -56,7 +59,7 @@ def main() -> None:
         train_path, test_path = write(fit, work / "train.jsonl", args.title), write(test, work / "test.jsonl", args.title)
         start = time.perf_counter()
         trained = train([train_path], work / "bundle", name="dualuse-sbir", version="bench",
-                        out_of_core=args.out_of_core, jobs=2 if args.out_of_core else 1)
+                        out_of_core=args.out_of_core, jobs=2 if args.out_of_core else 1, refit=args.refit)
         dualuse_fit_s = time.perf_counter() - start
         report = evaluate([test_path], work / "bundle")
 

@@ -240,6 +240,9 @@ def train(
         help="Stream the corpus through chunk files on disk and SGD learners (memory stays flat) instead of "
              "fitting exact logistic regressions in memory; by default, out of core from "
              "200,000 documents."),
+    refit: bool = typer.Option(False, "--refit", help="Once the thresholds are chosen, fit the models again on "
+                                                     "every document, the held-out ones too (in memory only); "
+                                                     "the reported figures stay those of the split."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --out."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the held-out report as JSON."),
 ) -> None:
@@ -270,7 +273,7 @@ def train(
                            fields=_fields(text_field, label_field, id_field, label_map),
                            base=base, rehearse=not no_base, extra_terms=extra_terms, weights=weights,
                            base_weight=base_weight, cache=cache, progress=progress, jobs=jobs,
-                           out_of_core=out_of_core)
+                           out_of_core=out_of_core, refit=refit)
     except (CorpusError, FileExistsError, BundleError, TaxonomyError) as exc:
         progress.stop()
         fail_usage(str(exc))

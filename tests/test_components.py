@@ -763,6 +763,15 @@ BATCH_KINDS = [
       ("reactor core", "nuclear_reactor")]),
     # unmarked: a rocket company's acronym (PWR) without a word of reactors, satellite television
     ("PWR designers at the engine company; the satellite television market.", []),
+    # batch 51
+    ("Buoys with acoustic communications modules; network security devices at the gateway; the Broad Area "
+     "Maritime Surveillance drone; a polished tangent ogive dome.",
+     [("acoustic communications modules", "underwater_acoustic_communications"),
+      ("network security devices", "network_intrusion_detection"),
+      ("Broad Area Maritime Surveillance", "male_hale_uav"), ("drone", "drone"),
+      ("tangent ogive dome", "transparent_ceramic")]),
+    # unmarked: BAMS without a word of surveillance or the aircraft, an expert system administrator
+    ("The BAMS conference on bone research; small firms cannot hire expert system administrators.", []),
 ]
 
 

@@ -561,3 +561,24 @@ def test_labels_are_read_whatever_their_case(tmp_path):
     rows[2] = {**rows[2], "label": "Mil"}
     with pytest.raises(CorpusError, match="c2.jsonl:3: unknown label 'Mil'"):
         read_corpora([write_jsonl(tmp_path / "c2.jsonl", rows)])
+
+
+def test_refit_fits_the_shipped_models_on_every_document_and_keeps_the_split_figures(bundle, corpus_file, tmp_path):
+    refitted = train([corpus_file], tmp_path / "r", name="test-bundle", version="9.9.9", refit=True)
+    plain = json.loads((bundle / MANIFEST).read_text())["metrics"]
+    report = refitted["report"]
+    assert report["refit"] == {"documents": 60}
+    assert report["overall"] == plain["overall"] and report["split"] == plain["split"]
+    card = (tmp_path / "r" / "model_card.md").read_text()
+    assert "fitted again, with the same settings, on all 60 (`--refit`)" in card
+    text = [("x", "The program office funds radar and UAV work for the warfighter and for weather services.")]
+    (a,), (b,) = list(load(bundle).tag(text)), list(load(tmp_path / "r").tag(text))
+    assert a["military_prob"] != b["military_prob"]  # twelve more documents behind the models
+    result = runner.invoke(app, ["train", str(corpus_file), "--no-base", "--refit", "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0 and "REFIT: the bundle's models were fitted again on all 60 documents" in result.stderr
+
+
+def test_refit_out_of_core_is_refused_before_any_work(corpus_file, tmp_path):
+    with pytest.raises(CorpusError, match="in memory only"):
+        train([corpus_file], tmp_path / "b", refit=True, out_of_core=True)
+    assert not (tmp_path / "b").exists()

@@ -82,6 +82,9 @@ def format_report(report: dict) -> str:
         lines += [f"DUPLICATES: {dup['repeated_documents']} documents repeat another's text (each text was kept on "
                   f"one side of the held-out split); {dup['texts_with_both_labels']} texts carry both labels "
                   "(ids in the JSON report)", ""]
+    if report.get("refit"):
+        lines += [f"REFIT: the bundle's models were fitted again on all {report['refit']['documents']} documents; "
+                  "the figures above are those of the models fitted without the held-out ones", ""]
     leak = report.get("leakage") or {}
     if leak.get("documents"):
         lines += [f"LEAKAGE: {leak['documents']} of these documents are in the bundle's training corpus; "

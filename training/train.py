@@ -58,13 +58,15 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
           fields: dict | None = None, hub: tuple = (), force: bool = False, seed: int = 0, held_out: float = 0.2,
           review_cost: float = 0.25, taxonomy=None, base=None, rehearse: bool = False,
           extra_terms=None, weights=None, base_weight: float | None = None,
-          cache=None, progress=None, jobs: int = 1, out_of_core: bool | None = None) -> dict:
+          cache=None, progress=None, jobs: int = 1, out_of_core: bool | None = None, refit: bool = False) -> dict:
     """Fit a bundle on ``paths``. With ``rehearse``, the training corpus of the ``base`` bundle
     (the shipped one when None) is mixed back in and its taxonomy is the starting point, so the
     new bundle extends what the base knew; ``extra_terms`` (a Taxonomy) extends the taxonomy.
     ``weights`` maps corpus paths to per-document weights (a dict or (corpus, weight) pairs); the
     base corpus's documents weigh ``base_weight``, by default as much in total as the new
-    documents (never less than 1 each).
+    documents (never less than 1 each). With ``refit`` (in memory only), the models are fitted
+    again on every document, the held-out ones too, once the thresholds are chosen: the bundle's
+    held-out figures then describe the models fitted without them.
 
     The spaCy pass runs in ``jobs`` processes. ``out_of_core`` streams the corpus instead of
     holding it (``stream``); None chooses it when the corpus has more than ``LARGE_CORPUS``
@@ -73,6 +75,8 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     """
     from dualuse.model.bundle import check_out
 
+    if refit and out_of_core:
+        raise CorpusError("refitting on every document is done in memory only: leave out --refit or train --in-memory")
     corpus_weights(list(paths), list(hub), weights)  # a weight naming no corpus: refused now
     if base_weight is not None:
         check_weight(base_weight, f"--base-weight {base_weight}")
@@ -100,6 +104,9 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     common = dict(name=name, version=version, force=force, seed=seed, held_out=held_out,
                   review_cost=review_cost, progress=progress)
     if docs is None:
+        if refit:
+            raise CorpusError(f"the corpus holds more than {LARGE_CORPUS:,} documents and so is trained out of core, "
+                              "where refitting on every document is not done: leave out --refit or train --in-memory")
         return _train_streaming(new_docs, base_path, base_weight, sources, taxonomy, out, cache=cache, jobs=jobs,
                                 **common)
     keys = [text_key(d.text) for d in docs]  # each text's key, once: for rehearsal and the split's groups
@@ -158,6 +165,9 @@ def train(paths: list, out: Path, *, name: str = "dualuse-custom", version: str 
     if repeats is not None:
         report["duplicates"] = repeats
     report["C"] = models["document"]["C"]
+    if refit:  # the same settings, every document: thresholds and figures stay those of the split
+        models = fit_models(prepared, seed=seed, C=report["C"], n_jobs=jobs)
+        report["refit"] = {"documents": len(docs)}
     corpus = {"sha256": corpus_sha256(docs), "documents": len(docs), "labels": counts, "sources": sources}
     return _write(nlp, models, thresholds, report, corpus, out, pack_corpus(docs), name=name, version=version,
                   force=force)
@@ -363,6 +373,9 @@ def model_card(*, name: str, version: str, corpus: dict, report: dict, threshold
     families = "\n".join(f"| {fam} | {m['n']} | {m['f1']:.3f} | "
                           f"{'-' if m['roc_auc'] is None else format(m['roc_auc'], '.3f')} |"
                           for fam, m in report.get("per_family", {}).items())
+    refitted = ("" if "refit" not in report else
+                f"\nThese figures are those of the models fitted on the other documents; the models in this bundle were "
+                f"then fitted again, with the same settings, on all {report['refit']['documents']} (`--refit`).")
     return f"""# {name} {version}
 
 Scores whether the context of a document, and of each dual-use technology it mentions, is a
@@ -375,7 +388,7 @@ Corpus SHA-256: `{corpus['sha256']}`.
 
 ## Held-out metrics ({report['split']['held_out']} documents, {int(100 * report['split']['held_out'] / (report['split']['held_out'] + report['split']['fit']))}% held out, seed {report['split']['seed']})
 precision {o['precision']:.3f}, recall {o['recall']:.3f}, F1 {o['f1']:.3f}, ROC AUC {o['roc_auc']:.3f},
-Brier {o['brier']:.3f}, expected calibration error {o['ece']:.3f}.
+Brier {o['brier']:.3f}, expected calibration error {o['ece']:.3f}.{refitted}
 
 | family | documents | F1 | ROC AUC |
 |---|---|---|---|
