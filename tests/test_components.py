@@ -772,6 +772,19 @@ BATCH_KINDS = [
       ("tangent ogive dome", "transparent_ceramic")]),
     # unmarked: BAMS without a word of surveillance or the aircraft, an expert system administrator
     ("The BAMS conference on bone research; small firms cannot hire expert system administrators.", []),
+    # batches 52 and 53 and dev blind 12
+    ("BIS proposes controls on brevetoxin and palytoxin; physically unclonable functions; the F119 engine; "
+     "direct digital manufacturing of titanium; nuclear thermal propulsion; SINCGARS radios and HAIPE devices; "
+     "Argus-IS; SMTI tracks; SiCf/SiCm fasteners; YAG windows; a two-color IR target simulator for an IR tracker.",
+     [("brevetoxin", "marine_toxin"), ("palytoxin", "marine_toxin"),
+      ("physically unclonable functions", "anti_tamper"), ("F119 engine", "military_turbofan"),
+      ("direct digital manufacturing", "additive_manufacturing"),
+      ("nuclear thermal propulsion", "nuclear_thermal_propulsion"), ("SINCGARS radios", "tactical_radio"),
+      ("HAIPE devices", "network_encryptor"), ("Argus-IS", "wide_area_surveillance"), ("SMTI", "radar"),
+      ("SiCf/SiCm", "silicon_carbide_fibre"), ("YAG windows", "transparent_ceramic"),
+      ("IR target simulator", "infrared_scene_projector"), ("IR tracker", "infrared_search_and_track")]),
+    # unmarked: a head-mounted display for MRI-guided surgery, an F100 lens without an engine word
+    ("A head mounted display (HMD) shows the MRI scan to the surgeon; the HMD is light. The F100 lens is sharp.", []),
 ]
 
 

@@ -40,6 +40,24 @@ def test_a_held_out_set_separated_with_room_to_spare_gets_the_calibrated_band():
     assert th["military"] > probs[:20].max() and th["civilian"] == 0.25
 
 
+def test_a_few_held_out_documents_inside_the_calibrated_band_do_not_move_it():
+    """Three military documents at 0.70 make a band from 0.69 cheaper by three reviews (more
+    than half a mistake), but not beyond doubt: the calibrated band stays. Thirty of them move
+    it, as the old rule moved it for three."""
+    rng = np.random.default_rng(1)
+    base = np.concatenate([rng.uniform(0.0, 0.08, 250), rng.uniform(0.92, 1.0, 250)])
+    y = np.repeat([False, True], 250)
+    for extra, expected in ((3, 0.75), (30, None)):
+        probs = np.concatenate([base, np.full(extra, 0.70)])
+        labels = np.concatenate([y, np.ones(extra, dtype=bool)])
+        th = choose_thresholds(labels, probs, review_cost=0.25)
+        assert th["civilian"] == 0.25
+        if expected is None:
+            assert th["military"] <= 0.70  # thirty reviews saved: the band moves below them
+        else:
+            assert th["military"] == expected
+
+
 def test_expected_calibration_error():
     y = np.array([0, 0, 1, 1])
     assert expected_calibration_error(y, np.array([0.0, 0.0, 1.0, 1.0])) == pytest.approx(0.0)
