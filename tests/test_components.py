@@ -785,6 +785,15 @@ BATCH_KINDS = [
       ("IR target simulator", "infrared_scene_projector"), ("IR tracker", "infrared_search_and_track")]),
     # unmarked: a head-mounted display for MRI-guided surgery, an F100 lens without an engine word
     ("A head mounted display (HMD) shows the MRI scan to the surgeon; the HMD is light. The F100 lens is sharp.", []),
+    # batches 54 and 55
+    ("Sites contaminated by chemical warfare; adaptive optical systems; the Adaptive Tactical Laser System; an "
+     "underwater breathing apparatus for combat divers; CMDS magazines for flares; turbine cooling schemes.",
+     [("chemical warfare", "chemical_warfare_agent"), ("adaptive optical systems", "adaptive_optics"),
+      ("Adaptive Tactical Laser System", "laser_weapon"),
+      ("underwater breathing apparatus", "closed_circuit_rebreather"), ("CMDS", "radar_decoy"),
+      ("turbine cooling schemes", "turbine_combustor")]),
+    # unmarked: the Wassenaar Arrangement's name, CMDS without a word of countermeasures
+    ("The Wassenaar Arrangement on Export Controls for Conventional Arms; the CMDS billing code.", []),
 ]
 
 
