@@ -55,7 +55,10 @@ SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 # A closing parenthesis before a hyphenated word ("surface-enhanced Raman spectroscopy
 # (SERS)-based assay") is split off with the hyphen, so that the acronym inside is a token of its
 # own; spaCy's English rules leave "SERS)-based" whole.
-EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])")
+# A double quote between two letters or a digit and a letter is split off too: the SBIR abstracts
+# write most apostrophes as one ("the Navy"s ships", "FPGA"s", "can"t") and glue quotes to the
+# next word ('titled"Weapons'), which left the term and the cue words inside longer tokens.
+EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])", r'(?<=[A-Za-z0-9])"(?=[A-Za-z])')
 # A full stop after a word ending in a capital that follows a small letter or a digit ("made of
 # GaN.", "for the DoD.", "the EA-18G.", "F-35A. Then") is split off; spaCy's English rules split it
 # after two capitals ("HEMT.") or a small letter, not after the mixed case of chemical formulas,

@@ -794,6 +794,17 @@ BATCH_KINDS = [
       ("turbine cooling schemes", "turbine_combustor")]),
     # unmarked: the Wassenaar Arrangement's name, CMDS without a word of countermeasures
     ("The Wassenaar Arrangement on Export Controls for Conventional Arms; the CMDS billing code.", []),
+    # batches 56 and 57
+    ("Fluorides from DUF6; LaserComm terminals; mixed oxide (MOX) fuel; an uncooled dual-band imager; Overhead "
+     "Persistent Infrared (OPIR) sensors; the Minuteman III first stage motor; vertical junction field effect "
+     "transistors.",
+     [("DUF6", "uranium_hexafluoride"), ("LaserComm terminals", "free_space_optical_communications"),
+      ("mixed oxide", "nuclear_fuel"), ("MOX", "nuclear_fuel"), ("uncooled dual-band imager", "microbolometer"),
+      ("Overhead Persistent Infrared", "space_based_infrared_surveillance"),
+      ("OPIR", "space_based_infrared_surveillance"), ("Minuteman III", "ballistic_missile"),
+      ("vertical junction field effect transistors", "power_semiconductor")]),
+    # unmarked: MOX and mixed oxide without a word of fuel (a gas sensor's metal oxide)
+    ("A mixed oxide catalyst; MOX gas sensors for the kitchen.", []),
 ]
 
 
@@ -807,6 +818,17 @@ def test_an_acronym_glued_to_a_hyphenated_word_by_its_parenthesis_is_found(defau
     assert [t.text for t in default_nlp.make_doc("(SERS)-based")] == ["(", "SERS", ")", "-", "based"]
     assert [t.text for t in default_nlp.make_doc("AN/SQQ-89A(V)15 and f(x)")] == ["AN", "/", "SQQ-89A(V)15", "and",
                                                                                 "f(x", ")"]
+
+
+def test_a_double_quote_glued_between_letters_is_split_off(default_nlp):
+    """SBIR abstracts write apostrophes as double quotes ("the Navy"s UAV"s") and glue quotes to
+    words ('FPGAs"greatest'); the quote is split off, so the term and the cue are found (batch 57);
+    quotes and inch marks elsewhere stay as spaCy's English rules leave them."""
+    doc = default_nlp('The Navy"s UAV"s carry FPGAs"greatest strength for the soldier"s kit.')
+    assert [(s.text, s.id_) for s in doc.spans[TECH_KEY]] == [("UAV", "unmanned_aerial_vehicle"), ("FPGAs", "fpga")]
+    assert {c.text for c in doc.spans[CUES_KEY]} >= {"Navy", "soldier"}
+    assert [t.text for t in default_nlp.make_doc('a 6" pipe, "quoted" words')] == [
+        "a", "6", '"', "pipe", ",", '"', "quoted", '"', "words"]
 
 
 def test_a_full_stop_after_a_mixed_case_word_is_split_off(default_nlp):
