@@ -103,6 +103,14 @@ def test_civil_service_members_are_not_a_soldier_cue(default_nlp):
         "service members", "service member"]
 
 
+def test_paratroopers_are_a_soldier_cue(default_nlp):
+    """Night-vision goggles sized for paratroopers read as civilian (0.24) with no cue in the
+    text (a smoke run on real SBIR abstracts); cues 2026.6 count paratroopers as soldiers."""
+    doc = default_nlp("A viewer whose aperture fits the need of paratroopers; one paratrooper jumps.")
+    assert [(c.text, c.id_) for c in doc.spans[CUES_KEY]] == [("paratroopers", "mil_soldier"),
+                                                              ("paratrooper", "mil_soldier")]
+
+
 def test_cue_on_the_same_words_does_not_overwrite_term_attributes(tiny_nlp):
     doc = tiny_nlp("The frigate sailed.")
     assert [c.text for c in doc.spans[CUES_KEY]] == ["frigate"]
@@ -805,6 +813,14 @@ BATCH_KINDS = [
       ("vertical junction field effect transistors", "power_semiconductor")]),
     # unmarked: MOX and mixed oxide without a word of fuel (a gas sensor's metal oxide)
     ("A mixed oxide catalyst; MOX gas sensors for the kitchen.", []),
+    # batches 58 and 59
+    ("A multi-channel Ka-band seeker; TRANSEC for the waveform; the F/A-22 aircraft; the ARH-70A; the RR1000 "
+     "turbine disk alloy; atom chips for ultracold gases.",
+     [("multi-channel Ka-band seeker", "missile_seeker"), ("TRANSEC", "encryption"),
+      ("F/A-22 aircraft", "combat_aircraft"), ("ARH-70A", "attack_helicopter"), ("RR1000", "nickel_superalloy"),
+      ("turbine disk alloy", "nickel_superalloy"), ("atom chips", "laser_cooling_apparatus")]),
+    # unmarked: gain-of-function mutants of a transporter, a company called Applied Radar
+    ("A population of gain of function mutants of the transporter; Applied Radar is developing the software.", []),
 ]
 
 
@@ -829,6 +845,16 @@ def test_a_double_quote_glued_between_letters_is_split_off(default_nlp):
     assert {c.text for c in doc.spans[CUES_KEY]} >= {"Navy", "soldier"}
     assert [t.text for t in default_nlp.make_doc('a 6" pipe, "quoted" words')] == [
         "a", "6", '"', "pipe", ",", '"', "quoted", '"', "words"]
+
+
+def test_an_acronym_glued_to_its_long_form_by_a_parenthesis_is_split_off(default_nlp):
+    """"signals intelligence(SIGINT)" kept "intelligence(SIGINT" whole (batch 59); an opening
+    parenthesis between two small letters and two capitals is split off, formulas stay whole."""
+    doc = default_nlp("Direction finding and signals intelligence(SIGINT); special nuclear materials(SNM).")
+    assert [s.text for s in doc.spans[TECH_KEY]] == ["Direction finding", "signals intelligence", "SIGINT",
+                                                     "special nuclear materials", "SNM"]
+    assert [t.text for t in default_nlp.make_doc("Mg(OH)2 at 1 rad(Si)/sec; f(x)")] == [
+        "Mg(OH)2", "at", "1", "rad(Si)/sec", ";", "f(x", ")"]
 
 
 def test_a_full_stop_after_a_mixed_case_word_is_split_off(default_nlp):
