@@ -821,6 +821,18 @@ BATCH_KINDS = [
       ("turbine disk alloy", "nickel_superalloy"), ("atom chips", "laser_cooling_apparatus")]),
     # unmarked: gain-of-function mutants of a transporter, a company called Applied Radar
     ("A population of gain of function mutants of the transporter; Applied Radar is developing the software.", []),
+    # batches 60 and 61
+    ("Oxidizer-rich staged-combustion engines; Mobile Acoustic Counter Measures; unmanned watercraft; sensor windows "
+     "and domes; integrated barrel suppressors for the M16 rifle; a DAGR receiver; electron-beam free-form "
+     "fabrication; Escherichia coli O157:H7 in ground beef.",
+     [("Oxidizer-rich staged-combustion engines", "liquid_rocket_engine"),
+      ("Mobile Acoustic Counter Measures", "torpedo_countermeasure"), ("unmanned watercraft", "unmanned_surface_vessel"),
+      ("sensor windows and domes", "infrared_optics"), ("integrated barrel suppressors", "firearm_suppressor"),
+      ("M16 rifle", "rifle"), ("DAGR", "military_gnss"),
+      ("electron-beam free-form fabrication", "additive_manufacturing"),
+      ("Escherichia coli O157:H7", "shiga_toxin")]),
+    # unmarked: M16 as the Eagle Nebula, a nitrocellulose composite membrane for protein arrays
+    ("Images of M16 from the telescope; a nitrocellulose composite membrane for protein arrays.", []),
 ]
 
 
