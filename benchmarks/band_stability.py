@@ -18,6 +18,7 @@ import numpy as np
 import dualuse.training.evaluate as evaluate
 from dualuse.corpora.labelled import seed_corpus_paths
 from dualuse.model import load
+from dualuse.model.linear import flag_for
 from dualuse.model.taxonomy import read
 from dualuse.training.train import train
 
@@ -51,8 +52,7 @@ def main() -> None:
                 cells = []
                 for z in (2.0, 0.0):
                     band = shipped(y, probs, z=z, **kwargs)
-                    flags = ["military" if p >= band["military"] else "civilian" if p < band["civilian"] else "review"
-                             for p in dev_probs]
+                    flags = [flag_for(p, band) for p in dev_probs]
                     wrong, reviews, cost = flag_cost(labels, flags)
                     cells.append(f"{band['civilian']:.2f} / {band['military']:.2f} | {len(wrong)}, {reviews}, {cost:.4f}")
                 rows.append(f"| {seed} | {len(y)} | " + " | ".join(cells) + " |")

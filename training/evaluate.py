@@ -157,6 +157,8 @@ def _beyond_doubt(pair: tuple, anchor: tuple, mil: np.ndarray, civ: np.ndarray, 
     difference against band ``anchor`` (``mil``, ``civ``: the sorted probabilities per class).
     The difference is constant between consecutive thresholds, so it is summed over those
     stretches from counts."""
+    if n < 2:
+        return False
     cuts = np.array(sorted({pair[0], pair[1], anchor[0], anchor[1]}))
     total = squares = 0.0
     for probs, military in ((mil, True), (civ, False)):
@@ -166,16 +168,15 @@ def _beyond_doubt(pair: tuple, anchor: tuple, mil: np.ndarray, civ: np.ndarray, 
             d = _cost(p, pair, military, review_cost) - _cost(p, anchor, military, review_cost)
             total += count * d
             squares += count * d * d
-    if n < 2:
-        return False
     mean = total / n
     sd = np.sqrt(max(squares / n - mean * mean, 0.0) * n / (n - 1))
     return -mean > z * sd / np.sqrt(n)
 
 
 def _cost(p: float, band: tuple, military: bool, review_cost: float) -> float:
-    if p < band[0]:
-        return 1.0 if military else 0.0
-    if p < band[1]:
+    """What a document of probability ``p`` costs under band (civilian, military) when its label is
+    ``military`` or not: the flag is the one ``flag_for`` gives."""
+    flag = flag_for(p, {"civilian": band[0], "military": band[1]})
+    if flag == "review":
         return review_cost
-    return 0.0 if military else 1.0
+    return float(flag != ("military" if military else "civilian"))
