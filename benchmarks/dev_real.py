@@ -12,9 +12,9 @@ veterans' or technology word; then 120 more drawn the same way, ``"batch": "blin
 after ``seed/p15.jsonl`` was trained on: 20 of the 40 match ``AGENCY`` and 20 name a technology
 the default pipeline finds; then 120 more drawn the same way, ``"batch": "blind 7"``, labelled at
 the end of that session; then 120 more drawn the same way (seed 808), ``"batch": "blind 8"``,
-labelled after taxonomy 2026.20; then 120 more each (seeds 909, 1010, 1111 and 1212; the draws skip
-documents already in this set or the mention gold), ``"batch": "blind 9"``, ``"blind 10"``,
-``"blind 11"`` and ``"blind 12"``), scored with a
+labelled after taxonomy 2026.20; then 120 more each (seeds 909, 1010, 1111, 1212 and 1313; the
+draws skip documents already in this set or the mention gold), ``"batch": "blind 9"``, ``"blind
+10"``, ``"blind 11"``, ``"blind 12"`` and ``"blind 13"``), scored with a
 bundle. The texts are read from
 ../shared/data by id; nothing of them is stored in the repository.
 
