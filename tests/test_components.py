@@ -833,6 +833,19 @@ BATCH_KINDS = [
       ("Escherichia coli O157:H7", "shiga_toxin")]),
     # unmarked: M16 as the Eagle Nebula, a nitrocellulose composite membrane for protein arrays
     ("Images of M16 from the telescope; a nitrocellulose composite membrane for protein arrays.", []),
+    # batches 62 and 63
+    ("Naval C4I systems and the C2BMC; a UAV/MAV with micromunitions; the EO scanner; booster engines; bacterial "
+     "toxins; automatic target acquisition; a GPS FRPA beside the CRPA; Navy submersibles.",
+     [("C4I systems", "command_and_control_system"), ("C2BMC", "command_and_control_system"),
+      ("UAV", "unmanned_aerial_vehicle"), ("MAV", "unmanned_aerial_vehicle"), ("micromunitions", "ammunition"),
+      ("EO scanner", "lidar"), ("booster engines", "rocket_engine"), ("bacterial toxins", "biological_toxin"),
+      ("automatic target acquisition", "automatic_target_recognition"), ("GPS", "satellite_navigation"),
+      ("FRPA", "anti_jam_gnss_antenna"), ("CRPA", "anti_jam_gnss_antenna"),
+      ("Navy submersibles", "manned_submersible")]),
+    # unmarked: the explosive arc of a storage area, dim low-observable targets, a firm called American
+    # Semiconductor, a submersible pump, a MAV with no aircraft word near it
+    ("Boats stay outside the explosive arc; detection of low-observable targets; American Semiconductor designs "
+     "it; a submersible pump; the MAV was sampled for soil cores.", []),
 ]
 
 
