@@ -846,6 +846,20 @@ BATCH_KINDS = [
     # Semiconductor, a submersible pump, a MAV with no aircraft word near it
     ("Boats stay outside the explosive arc; detection of low-observable targets; American Semiconductor designs "
      "it; a submersible pump; the MAV was sampled for soil cores.", []),
+    # batches 64 and 65
+    ("A digital-RF channelizing receiver; xenon HETs; the JAGM dome; an energetic azido polymer; gamma radiation "
+     "detection; SUAVs; brucella; an Apogee Kick Motor (AKM) on the rocket; a LEO launcher; a scram jet; explosive "
+     "vapor trace detectors; MOPA sources; the TPY-2 radar; a frame or receiver.",
+     [("digital-RF channelizing receiver", "radar_warning_receiver"), ("xenon HETs", "spacecraft_electric_propulsion"),
+      ("JAGM", "missile"), ("energetic azido polymer", "glycidyl_azide_polymer"),
+      ("gamma radiation detection", "radiation_detector"), ("SUAVs", "unmanned_aerial_vehicle"),
+      ("brucella", "brucella"), ("Apogee Kick Motor", "solid_rocket_motor"), ("AKM", "solid_rocket_motor"),
+      ("rocket", "rocket"), ("LEO launcher", "space_launch_vehicle"), ("scram jet", "scramjet"),
+      ("explosive vapor trace detectors", "explosives_detector"), ("MOPA sources", "laser"),
+      ("TPY-2", "phased_array_radar"), ("radar", "radar"), ("frame or receiver", "firearm")]),
+    # unmarked: a laser's upper level and transition, the AKM rifle, HET without an electric-thruster word
+    ("The pump fills the upper laser level of the 1047-nm laser transition; an AKM with a wooden stock; HET "
+     "cells in the liver.", []),
 ]
 
 
