@@ -527,7 +527,7 @@ BATCH_KINDS = [
      "initiator; HfC and TaC; the nozzle throat; Sb-Be neutron source assemblies.",
      [("Propellant, explosive, and pyrotechnic", "energetic_material"), ("PEP", "energetic_material"),
       ("PEP", "energetic_material"), ("alphaviruses", "venezuelan_equine_encephalitis_virus"),
-      ("CWA", "chemical_warfare_agent"), ("submarine", "submarine"), ("EW", "electronic_warfare"),
+      ("CWA", "chemical_warfare_agent"), ("submarine", "submarine"), ("EW system", "electronic_warfare"),
       ("specific emitter identification", "electronic_warfare"), ("FMCW", "radar"),
       ("missile seeker", "missile_seeker"), ("through-bulkhead initiator", "detonator"),
       ("HfC", "ultra_high_temperature_ceramic"), ("TaC", "ultra_high_temperature_ceramic"),
@@ -764,7 +764,8 @@ BATCH_KINDS = [
     ("An igniter for the RL-10; cyber defense of tactical networks; a linearized MPM for the RF transmitter; 7.62mm "
      "combustible cartridge prototypes; Coxiella burnetii (Q fever); the List of Explosive Materials; BSCCO-2212 "
      "wire; PWR fuel assemblies in the reactor core.",
-     [("RL-10", "liquid_rocket_engine"), ("cyber defense", "cyber_warfare"), ("MPM", "solid_state_power_amplifier"),
+     [("RL-10", "liquid_rocket_engine"), ("cyber defense", "cyber_warfare"), ("tactical networks", "tactical_radio"),
+      ("MPM", "solid_state_power_amplifier"),
       ("combustible cartridge", "ammunition"), ("Coxiella burnetii", "coxiella_burnetii"),
       ("Q fever", "coxiella_burnetii"), ("Explosive Materials", "energetic_material"),
       ("BSCCO-2212", "superconducting_material"), ("PWR", "reactor_type"), ("fuel assemblies", "nuclear_fuel"),
@@ -860,6 +861,17 @@ BATCH_KINDS = [
     # unmarked: a laser's upper level and transition, the AKM rifle, HET without an electric-thruster word
     ("The pump fills the upper laser level of the 1047-nm laser transition; an AKM with a wooden stock; HET "
      "cells in the liver.", []),
+    # batches 66 and 67
+    ("A broadband Digital RF Memory (DRFM); EW systems; secure tactical networks; AES keys for the cipher; the LCS "
+     "launches a USV; a CMG for satellite attitude; future gunships; DUF<INF>6</INF> and Ga<INF>2</INF>O<INF>3</INF>.",
+     [("Digital RF Memory", "electronic_warfare"), ("DRFM", "electronic_warfare"), ("EW systems", "electronic_warfare"),
+      ("tactical networks", "tactical_radio"), ("AES", "encryption"), ("LCS", "warship"),
+      ("USV", "unmanned_surface_vessel"), ("CMG", "reaction_wheel"), ("satellite", "satellite"),
+      ("gunships", "combat_aircraft"), ("DUF<INF>6</INF>", "uranium_hexafluoride"),
+      ("Ga<INF>2</INF>O<INF>3</INF>", "wide_bandgap_semiconductor")]),
+    # unmarked: AES the utility and Auger electron spectroscopy, a CMG without a word of attitude or spacecraft
+    ("AES Corporation runs power plants; Auger electron spectroscopy (AES) of the surface; the CMG portfolio "
+     "grew.", []),
 ]
 
 
