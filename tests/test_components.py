@@ -872,6 +872,18 @@ BATCH_KINDS = [
     # unmarked: AES the utility and Auger electron spectroscopy, a CMG without a word of attitude or spacecraft
     ("AES Corporation runs power plants; Auger electron spectroscopy (AES) of the surface; the CMG portfolio "
      "grew.", []),
+    # batches 68 and 69
+    ("Discharge pulse power capacitors; high energy density multilayer capacitors; the Air and Missile Defense Radar "
+     "(AMDR); DEW strike packages for the weapon; SuperJFET devices; iridium-lined rhenium combustion chambers for "
+     "radiatively cooled thrusters.",
+     [("pulse power capacitors", "pulse_discharge_capacitor"),
+      ("high energy density multilayer capacitors", "pulse_discharge_capacitor"),
+      ("Air and Missile Defense Radar", "phased_array_radar"), ("AMDR", "phased_array_radar"),
+      ("DEW", "directed_energy_weapon"), ("SuperJFET", "power_semiconductor"),
+      ("iridium-lined rhenium combustion chambers", "liquid_rocket_engine"),
+      ("radiatively cooled thrusters", "liquid_rocket_engine")]),
+    # unmarked: the dew point in capitals, with no word of directed energy or weapons near it
+    ("THE DEW POINT FELL AT NIGHT; DEW formed on the grass.", []),
 ]
 
 
