@@ -884,6 +884,15 @@ BATCH_KINDS = [
       ("radiatively cooled thrusters", "liquid_rocket_engine")]),
     # unmarked: the dew point in capitals, with no word of directed energy or weapons near it
     ("THE DEW POINT FELL AT NIGHT; DEW formed on the grass.", []),
+    # batches 70 and 71
+    ("Coated AlH3 for the propellant; a neutron straw imaging system; 3He detectors; Blue Force Tracking; penetrating "
+     "weapons testing; a destroyer such as AEGIS.",
+     [("AlH3", "aluminium_hydride"), ("propellant", "propellant"), ("neutron straw imaging system", "neutron_detector"),
+      ("3He detectors", "neutron_detector"), ("Blue Force Tracking", "command_and_control_system"),
+      ("penetrating weapons", "aerial_bomb"), ("destroyer", "warship")]),
+    # unmarked: chips in the laboratory and the lumber yard, a tungsten-halogen lamp, a destroyer with no ship word
+    ("Microfluidic chips and microarray chips; wood which routinely chips, cracks and rots; a tungsten-halogen "
+     "lamp; the fungus is a destroyer of crops.", []),
 ]
 
 
