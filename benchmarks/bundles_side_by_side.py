@@ -2,7 +2,8 @@
 SBIR and Federal Register parts, blind 5 to 10), the flags at each bundle's own thresholds (wrong
 flags, reviews, cost per document with a review costing a quarter of an error), and all
 labelled SBIR abstracts by funder (all, and those naming a dual-use technology). Cells are
-ROC AUC / F1 at 0.5 / ECE.
+ROC AUC / F1 at 0.5 / ECE. Then the dev documents whose flag differs between the first bundle and
+each other one, with both scores and our label, for reading.
 
     python benchmarks/bundles_side_by_side.py BUNDLE [BUNDLE ...]   ("default": the shipped one)
 
@@ -49,10 +50,12 @@ def main() -> None:
     print("| bundle | thresholds | " + " | ".join(parts) + " | wrong flags, reviews, cost (dev) | SBIR | SBIR naming a "
           "dual-use technology |")
     print("|---" * (len(parts) + 5) + "|")
+    flags = {}
     for path in bundles:
         tagger = load(None if path == "default" else path)
         records = list(tagger.tag((d["id"], d["text"]) for d in dev))
         p = np.array([r["military_prob"] for r in records])
+        flags[path] = [(r["military_prob"], r["flag"]) for r in records]
         wrong, review, cost = flag_cost([d["label"] for d in dev], [r["flag"] for r in records])
         sp, named = [], []
         for doc in tagger.nlp.pipe((r["text"] for r in sbir), batch_size=64):
@@ -63,6 +66,12 @@ def main() -> None:
         print(f"| {path} | {th['civilian']} / {th['military']} | " + " | ".join(cell(y[m], p[m]) for m in parts.values())
               + f" | {len(wrong)}, {review}, {cost:.4f} | {cell(sy, sp)} | "
               f"{cell(sy[named], sp[named])} |", flush=True)
+    first = bundles[0]
+    for path in bundles[1:]:
+        moved = [(d, a, b) for d, a, b in zip(dev, flags[first], flags[path]) if a[1] != b[1]]
+        print(f"\ndev flags that differ, {first} -> {path}: {len(moved)}")
+        for d, (pa, fa), (pb, fb) in moved:
+            print(f"  {pa:.3f} {fa:9} -> {pb:.3f} {fb:9} ours={d['label']:9} {d['id']}")
 
 
 if __name__ == "__main__":

@@ -893,6 +893,16 @@ BATCH_KINDS = [
     # unmarked: chips in the laboratory and the lumber yard, a tungsten-halogen lamp, a destroyer with no ship word
     ("Microfluidic chips and microarray chips; wood which routinely chips, cracks and rots; a tungsten-halogen "
      "lamp; the fungus is a destroyer of crops.", []),
+    # batches 72 and 73
+    ("VideoSAR frames from the Ikhana; a lateral JFET; an ANVIS mount; an adaptive optic mirror; soldiers exposed to a "
+     "biological agent; RAIM for GPS; liquid fuel boosters; solid freeform fabrication; fiber reinforced composites.",
+     [("VideoSAR", "synthetic_aperture_radar"), ("Ikhana", "male_hale_uav"), ("lateral JFET", "power_semiconductor"),
+      ("ANVIS", "night_vision"), ("adaptive optic mirror", "adaptive_optics"), ("biological agent", "biological_weapon"),
+      ("RAIM", "satellite_navigation"), ("GPS", "satellite_navigation"), ("liquid fuel boosters", "rocket_stage"),
+      ("solid freeform fabrication", "additive_manufacturing"),
+      ("fiber reinforced composites", "carbon_fibre_composite")]),
+    # unmarked: biological agents as medicines, with no word of threats, warfare or soldiers near them
+    ("Biological agents such as monoclonal antibodies treat arthritis.", []),
 ]
 
 
