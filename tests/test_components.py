@@ -903,6 +903,11 @@ BATCH_KINDS = [
       ("fiber reinforced composites", "carbon_fibre_composite")]),
     # unmarked: biological agents as medicines, with no word of threats, warfare or soldiers near them
     ("Biological agents such as monoclonal antibodies treat arthritis.", []),
+    # batches 74 and 75
+    ("Future combatant ship survivability; active RF deception; a micro-channel plate; a diode-pumped femtosecond "
+     "oscillator.",
+     [("combatant ship", "warship"), ("active RF deception", "electronic_warfare"),
+      ("micro-channel plate", "image_intensifier_tube"), ("diode-pumped femtosecond oscillator", "ultrafast_laser")]),
 ]
 
 
