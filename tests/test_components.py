@@ -908,6 +908,19 @@ BATCH_KINDS = [
      "oscillator.",
      [("combatant ship", "warship"), ("active RF deception", "electronic_warfare"),
       ("micro-channel plate", "image_intensifier_tube"), ("diode-pumped femtosecond oscillator", "ultrafast_laser")]),
+    # batches 76 and 77
+    ("Tick-borne encephalitis (TBE) and the Omsk Hemorrhagic Fever virus; an inertial rate sensor; HRGs and other "
+     "gyros; a quantum dot photodetector (QDIP); two OPA stages pumped by a DPSS laser; a blasting cap in C4; "
+     "Blackhawk helicopters; persistent surveillance systems.",
+     [("Tick-borne encephalitis", "tick_borne_encephalitis_virus"), ("TBE", "tick_borne_encephalitis_virus"),
+      ("Omsk Hemorrhagic Fever virus", "tick_borne_encephalitis_virus"), ("inertial rate sensor", "gyroscope"),
+      ("HRGs", "hemispherical_resonator_gyroscope"), ("gyros", "gyroscope"),
+      ("quantum dot photodetector", "infrared_detector"), ("QDIP", "infrared_detector"),
+      ("OPA", "nonlinear_frequency_conversion"), ("DPSS laser", "solid_state_laser"),
+      ("blasting cap", "detonator"), ("C4", "plastic_explosive"), ("Blackhawk helicopters", "attack_helicopter"),
+      ("persistent surveillance systems", "wide_area_surveillance")]),
+    # unmarked: the Apache web server, C4 grasses, an OPA press office, each with no word of its sense near it
+    ("The Apache web server; C4 grasses fix carbon; the OPA press office.", []),
 ]
 
 
