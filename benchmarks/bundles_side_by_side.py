@@ -1,5 +1,5 @@
 """Several bundles scored side by side in one run: the team's dev set of real documents (all, its
-SBIR and Federal Register parts, blind 5 to 10), the flags at each bundle's own thresholds (wrong
+SBIR and Federal Register parts, blind 5 onwards), the flags at each bundle's own thresholds (wrong
 flags, reviews, cost per document with a review costing a quarter of an error), and all
 labelled SBIR abstracts by funder (all, and those naming a dual-use technology). Cells are
 ROC AUC / F1 at 0.5 / ECE. Then the dev documents whose flag differs between the first bundle and
