@@ -921,6 +921,15 @@ BATCH_KINDS = [
       ("persistent surveillance systems", "wide_area_surveillance")]),
     # unmarked: the Apache web server, C4 grasses, an OPA press office, each with no word of its sense near it
     ("The Apache web server; C4 grasses fix carbon; the OPA press office.", []),
+    # batches 78 and 79
+    ("IEDs and EFPs under camouflage; simulated UxVs; middle wavelength infrared; Position Navigation and Time; "
+     "Navwar engineers; fast tuning digital synthesizers; vehicles such as X-51; the MH60S.",
+     [("IEDs", "improvised_explosive_device"), ("EFPs", "explosively_formed_penetrator"), ("UxVs", "uncrewed_system"),
+      ("middle wavelength infrared", "infrared_band_imaging"), ("Position Navigation and Time", "pnt"),
+      ("Navwar", "gnss_jamming"), ("digital synthesizers", "frequency_synthesizer"), ("X-51", "hypersonic_vehicle"),
+      ("MH60S", "attack_helicopter")]),
+    # unmarked: an EFP that is a file protocol, with no word of explosives or armour near it
+    ("EFP is the enterprise file protocol.", []),
 ]
 
 
