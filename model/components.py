@@ -11,6 +11,7 @@ or on lower-case noise. Overlapping matches keep the longest.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -905,10 +906,12 @@ def _without_redefined_acronyms(doc: Doc, spans: list[Span], words_of: Callable,
     it writes "Alcoholic Liver Disease (ALD)" or "Steam Methane Reforming (SMR)", its "ALD" is
     not atomic layer deposition nor its "SMR" a reactor. A definition is "(ACRONYM)" after words
     that abbreviate it (``_abbreviates``), in the same sentence. It is another reading only when
-    no word of it is a word of the term's entry (``words_of``: its name and patterns), so that
-    a variant spelling of the term's own long form ("Field Programmable Gates Arrays (FPGAs)",
-    "Unmanned Air System (UAS)") keeps it; the cost is that a reading sharing a word stays
-    ("Dual Node Network (DNN)")."""
+    no word of it is a word of the term's entry (``words_of``: its name and patterns), or only
+    one is and not its last word, the thing it names ("artificial insemination (AI)",
+    "School-Based Active Surveillance (SBAS)"), so that a variant spelling of the term's own
+    long form ("Field Programmable Gates Arrays (FPGAs)", "Unmanned Air System (UAS)",
+    "High Velocity Oxygen Fueled (HVOF)") keeps it; the cost is that a reading sharing its last
+    word or two words stays ("Dual Node Network (DNN)")."""
     n = len(doc)
     # only a mention in parentheses can be a definition: found from the token array, without text
     defined = [s for s in spans if 0 < s.start and s.end < n and orths[s.start - 1] == _OPEN and orths[s.end] == _CLOSE]
@@ -923,7 +926,8 @@ def _without_redefined_acronyms(doc: Doc, spans: list[Span], words_of: Callable,
             continue
         vocabulary = words_of(use.id_)
         words = [t.lower_ for t in long_form if t.text.isalpha() and t.lower_ not in _FUNCTION_WORDS]
-        if words and not any(_same_word(w, v) for w in words for v in vocabulary):
+        shared = [any(_same_word(w, v) for v in vocabulary) for w in words]
+        if words and (not any(shared) or (len(words) > 1 and sum(shared) == 1 and not shared[-1])):
             redefined.add(text)
     if not redefined:
         return spans
@@ -935,12 +939,18 @@ def _singular(text: str) -> str:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Equal, or (both of five letters or more) the same first five letters or one inside the other."""
+    """Equal, or (both of five letters or more) one inside the other, or the same word with
+    another ending: a shared start of five letters or more that leaves at most three letters
+    of the shorter word ("detector" and "detection", "navigation" and "navigational"; not
+    "interface" and "interception", which share only a prefix)."""
     if a == b:
         return True
     if len(a) < 5 or len(b) < 5:
         return False
-    return a[:5] == b[:5] or a in b or b in a
+    if a in b or b in a:
+        return True
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 5 and shared >= min(len(a), len(b)) - 3
 
 
 def _foreign_long_form(doc: Doc, open_at: int, acronym: str) -> Span | None:

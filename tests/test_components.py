@@ -930,6 +930,17 @@ BATCH_KINDS = [
       ("MH60S", "attack_helicopter")]),
     # unmarked: an EFP that is a file protocol, with no word of explosives or armour near it
     ("EFP is the enterprise file protocol.", []),
+    # batches 80 and 81
+    ("The High Energy Liquid Laser Area Defense System (HELLADS); a MIL-STD-1553 bus monitor; mid-frequency active "
+     "(MFA) processing; the Expeditionary Fire Support System; a self-propelled robotic pallet (SPRP); electron beam "
+     "direct manufacturing of titanium by EB-DM; tools for signal interception.",
+     [("High Energy Liquid Laser Area Defense System", "laser_weapon"), ("HELLADS", "laser_weapon"),
+      ("MIL-STD-1553 bus", "avionics"), ("mid-frequency active", "sonar"), ("MFA", "sonar"),
+      ("Expeditionary Fire Support System", "mortar_weapon"), ("self-propelled robotic pallet", "robot"),
+      ("SPRP", "robot"), ("electron beam direct manufacturing", "metal_additive_manufacturing"),
+      ("EB-DM", "metal_additive_manufacturing"), ("signal interception", "signals_intelligence")]),
+    # unmarked: a branch site, a licence's name, an EBDM with no word of metal or deposition near it
+    ("Satellite training locations; the Federal Firearms Licensee records; EBDM, evidence-based decision making.", []),
 ]
 
 
@@ -1051,6 +1062,9 @@ def test_cues_that_need_a_military_word_near_them(default_nlp, text, military):
     ("Alcoholic Liver Disease (ALD) is common; ALD patients were seen.", []),
     ("Steam Methane Reforming (SMR) makes hydrogen; each SMR unit is large.", []),
     ("We fit twenty Spherically Mounted Retroreflectors (SMRs) to the frame.", []),
+    # a long form that shares a word with the term but names another thing (its last word)
+    ("Timed artificial insemination (AI) after estrus; a single fixed-time AI.", []),
+    ("A project titled School-Based Active Surveillance (SBAS) of fatigue in children.", []),
     # the term's own long form, even misspelt, keeps the acronym
     ("Films grown by atomic layer deposition (ALD); ALD is slow.",
      [("atomic layer deposition", "atomic_layer_deposition"), ("ALD", "atomic_layer_deposition"),
@@ -1068,6 +1082,24 @@ def test_an_acronym_the_document_defines_as_something_unrelated_is_not_a_mention
 @pytest.mark.parametrize("text, expected", BATCH_KINDS)
 def test_kinds_found_missing_in_blind_batches_resolve_to_their_entries(default_nlp, text, expected):
     assert [(t, i) for t, _, i in tech(default_nlp, text)] == expected
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("detector", "detection", True), ("navigation", "navigational", True), ("radars", "radar", True),
+    ("manufacturing", "manufacture", True), ("interface", "interception", False), ("electronic", "electrical", False),
+    ("sensing", "sensor", False), ("vehicle", "vehicle", True),
+])
+def test_words_of_an_acronyms_long_form_count_as_the_same_word_only_with_another_ending(a, b, same):
+    from dualuse.model.components import _same_word
+
+    assert _same_word(a, b) is same and _same_word(b, a) is same
+
+
+def test_signal_interception_names_sigint_but_not_a_commander_interface(default_nlp):
+    assert [(t, i) for t, _, i in tech(default_nlp, "Tools for signal interception were built.")] == \
+        [("signal interception", "signals_intelligence")]
+    # "interface" and "interception" share only a prefix: this COMINT is the document's own term
+    assert tech(default_nlp, "The commander interface (COMINT) shows the logs; COMINT is fast.") == []
 
 
 def test_a_defined_acronym_gives_way_to_a_longer_mention_that_holds_it(default_nlp):
