@@ -941,6 +941,20 @@ BATCH_KINDS = [
       ("EB-DM", "metal_additive_manufacturing"), ("signal interception", "signals_intelligence")]),
     # unmarked: a branch site, a licence's name, an EBDM with no word of metal or deposition near it
     ("Satellite training locations; the Federal Firearms Licensee records; EBDM, evidence-based decision making.", []),
+    # batches 82 and 83
+    ("Parts made by Selective Laser Sintering (SLS); the HT SLS process. A Precision Attitude Control System (PACS) "
+     "for the Kinetic Weapon (KW) burns solid propellant. High-speed inter-satellite links (ISLs); uncooled "
+     "bolometric detectors; a low light level imager; an Inter Turbine Burner (ITB); carbon/PEEK composite shafts.",
+     [("Selective Laser Sintering", "additive_manufacturing"), ("SLS", "additive_manufacturing"),
+      ("SLS", "additive_manufacturing"), ("Attitude Control System", "spacecraft_attitude_control"),
+      ("PACS", "spacecraft_attitude_control"), ("Kinetic Weapon", "surface_to_air_missile"),
+      ("KW", "surface_to_air_missile"), ("solid propellant", "composite_solid_propellant"),
+      ("inter-satellite links", "satellite_communications"), ("ISLs", "satellite_communications"),
+      ("uncooled bolometric detectors", "microbolometer"), ("low light level imager", "night_vision"),
+      ("Inter Turbine Burner", "gas_turbine_engine"), ("ITB", "gas_turbine_engine"),
+      ("carbon/PEEK composite", "carbon_fibre_composite")]),
+    # unmarked: bacteria that do not ferment, a kilowatt written "KW" with no kinetic weapon defined
+    ("Select non fermenters such as Pseudomonas aeruginosa; a 5 KW generator.", []),
 ]
 
 
