@@ -955,6 +955,18 @@ BATCH_KINDS = [
       ("carbon/PEEK composite", "carbon_fibre_composite")]),
     # unmarked: bacteria that do not ferment, a kilowatt written "KW" with no kinetic weapon defined
     ("Select non fermenters such as Pseudomonas aeruginosa; a 5 KW generator.", []),
+    # batches 84 and 85
+    ("Large segmented planar detectors of germanium; germanium detectors; Army helicopter parts; Naval aircrafts "
+     "carry antennas; the F-35, F-22 and B-2; unducted fans; a nanoparticle based IR decoy; TLUAV and HLUAV gimbals; "
+     "a PackBot EOD.",
+     [("segmented planar detectors", "radiation_detector"), ("germanium", "germanium"),
+      ("germanium detectors", "radiation_detector"), ("Army helicopter", "attack_helicopter"),
+      ("Naval aircrafts", "combat_aircraft"), ("F-35", "combat_aircraft"), ("F-22", "combat_aircraft"),
+      ("B-2", "combat_aircraft"), ("unducted fans", "turbofan"), ("IR decoy", "aircraft_missile_protection"),
+      ("TLUAV", "unmanned_aerial_vehicle"), ("HLUAV", "unmanned_aerial_vehicle"),
+      ("PackBot EOD", "unmanned_ground_vehicle")]),
+    # unmarked: a vitamin and a camera's detector, with no word of bombers or radiation near them
+    ("Vitamin B-2 in the diet; the planar detector of a camera.", []),
 ]
 
 
