@@ -967,6 +967,17 @@ BATCH_KINDS = [
       ("PackBot EOD", "unmanned_ground_vehicle")]),
     # unmarked: a vitamin and a camera's detector, with no word of bombers or radiation near them
     ("Vitamin B-2 in the diet; the planar detector of a camera.", []),
+    # batches 86 and 87, and a miss of the classifier's dev set
+    ("Acquisition, tracking and pointing (ATP) improves; ATP accuracy. Miniature robotic aircraft; the ALTIUS UAS; a "
+     "focal plan array; shortwave infrared response; Ferroelectric Generators (FEGs); the CLIRCM problem of an "
+     "optical seeker.",
+     [("Acquisition, tracking and pointing", "beam_control"), ("ATP", "beam_control"), ("ATP", "beam_control"),
+      ("Miniature robotic aircraft", "unmanned_aerial_vehicle"), ("ALTIUS", "unmanned_aerial_vehicle"),
+      ("UAS", "unmanned_aerial_vehicle"), ("focal plan array", "focal_plane_array"),
+      ("shortwave infrared", "swir_camera"), ("Ferroelectric Generators", "pulsed_power"), ("FEGs", "pulsed_power"),
+      ("CLIRCM", "aircraft_missile_protection"), ("optical seeker", "missile_seeker")]),
+    # unmarked: the molecule and the tennis tour, where no document defines ATP as pointing
+    ("ATP levels in muscle cells; the ATP Tour.", []),
 ]
 
 
