@@ -978,6 +978,18 @@ BATCH_KINDS = [
       ("CLIRCM", "aircraft_missile_protection"), ("optical seeker", "missile_seeker")]),
     # unmarked: the molecule and the tennis tour, where no document defines ATP as pointing
     ("ATP levels in muscle cells; the ATP Tour.", []),
+    # batches 88 and 89
+    ("Cholera toxin (CT) binds cells; CT is an adjuvant. A flux compression generator (FCG); FCG voltage. The B-21 "
+     "bomber will replace the B-1 and B-2 bomber aircraft. A fiber laser pumped OPO. NOFBX propulsion; the "
+     "MIL-STD-188-181B waveform; combatant patrol/assault craft.",
+     [("Cholera toxin", "biological_toxin"), ("CT", "biological_toxin"), ("CT", "biological_toxin"),
+      ("flux compression generator", "pulsed_power"), ("FCG", "pulsed_power"), ("FCG", "pulsed_power"),
+      ("B-21", "combat_aircraft"), ("bomber", "combat_aircraft"), ("B-1", "combat_aircraft"),
+      ("B-2 bomber", "combat_aircraft"), ("fiber laser", "fibre_laser"), ("OPO", "nonlinear_frequency_conversion"),
+      ("NOFBX", "spacecraft_chemical_thruster"), ("MIL-STD-188-181B", "satellite_communications"),
+      ("assault craft", "warship")]),
+    # unmarked: a form's number, a rescue programme's name, an office's acronym
+    ("Form B-1 of the schedule; the Search and Rescue Satellite Aided Tracking program; an OPO office.", []),
 ]
 
 
