@@ -990,6 +990,17 @@ BATCH_KINDS = [
       ("assault craft", "warship")]),
     # unmarked: a form's number, a rescue programme's name, an office's acronym
     ("Form B-1 of the schedule; the Search and Rescue Satellite Aided Tracking program; an OPO office.", []),
+    # batches 90 and 91
+    ("G-Band Electronically Scanned Apertures; the Precision Tracking Space System; the Airborne Laser Test Bed; "
+     "a Multi-shot Robotic EOD Disrupter; Radiation Hardening of a radiation-tolerant transponder; a shock tube "
+     "detonator initiation train; a 5 MWe nuclear microreactor.",
+     [("Electronically Scanned Apertures", "aesa_radar"),
+      ("Precision Tracking Space System", "space_based_infrared_surveillance"),
+      ("Airborne Laser Test Bed", "laser_weapon"), ("EOD Disrupter", "eod_robot"),
+      ("Radiation Hardening", "radiation_hardened_electronics"), ("radiation-tolerant", "radiation_hardened_electronics"),
+      ("shock tube detonator", "detonator"), ("nuclear microreactor", "nuclear_reactor")]),
+    # unmarked: a chemical microreactor and a laboratory shock tube, with no nuclear or blasting word near them
+    ("A microreactor for direct synthesis of H2O2; the single pulse shock tube of a combustion laboratory.", []),
 ]
 
 
