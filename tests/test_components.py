@@ -1001,6 +1001,14 @@ BATCH_KINDS = [
       ("shock tube detonator", "detonator"), ("nuclear microreactor", "nuclear_reactor")]),
     # unmarked: a chemical microreactor and a laboratory shock tube, with no nuclear or blasting word near them
     ("A microreactor for direct synthesis of H2O2; the single pulse shock tube of a combustion laboratory.", []),
+    # batches 92 and 93
+    ("Decontaminating CB agents; supersonic weapons at Mach 4; the J-2X engine in the Ares launcher; explosive "
+     "mixtures; lunar-based fission power systems; large to medium caliber rounds.",
+     [("CB agents", "chemical_warfare_agent"), ("supersonic weapons", "missile"),
+      ("Ares launcher", "space_launch_vehicle"), ("explosive mixtures", "high_explosive"),
+      ("fission power systems", "nuclear_reactor"), ("medium caliber rounds", "ammunition")]),
+    # unmarked: a radio band, a yeast, paint
+    ("The CB radio hobby; a fission yeast study; mixtures of paint.", []),
 ]
 
 
