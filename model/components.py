@@ -726,6 +726,8 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
     open_at = span.end
     if open_at >= len(doc):
         return None
+    if doc[open_at].text == ")":
+        return _acronym_before_long_form(doc, span)
     if doc[open_at].text != "(":
         return _acronym_of_longer_phrase(doc, span)
     for close in range(open_at + 2, min(open_at + 2 + _MAX_ACRONYM_TOKENS, len(doc))):
@@ -787,6 +789,7 @@ def _names_other_than_technology(word: str) -> bool:
 
 
 _MAX_TAIL_WORDS = 2
+_MAX_LEADING_WORDS = 6  # tokens before the term inside "ACRONYM (long form)"
 
 
 def _acronym_of_longer_phrase(doc: Doc, span: Span) -> tuple[int, int, int, int] | None:
@@ -815,6 +818,32 @@ def _acronym_of_longer_phrase(doc: Doc, span: Span) -> tuple[int, int, int, int]
     if not _abbreviates(core, long_form.text, tail_at):
         return None
     return tail_end + 1, close, span.label, span.id
+
+
+def _acronym_before_long_form(doc: Doc, span: Span) -> tuple[int, int, int, int] | None:
+    """(start, end, label, id) of "ACRONYM" written before its long form: "ACRONYM (long form)",
+    where the term ends the parenthesis ("ABL (Airborne Laser)", "AIS (Automatic Identification
+    System)"). The parenthesis holds the long form alone: from its opening to the term, a few
+    words, none a function word or punctuation other than a hyphen or slash ("GNSS (Galileo and
+    GLONASS)" names two systems, not one)."""
+    open_at = span.start - 1
+    while open_at > 0 and doc[open_at].text != "(" and span.start - open_at <= _MAX_LEADING_WORDS:
+        word = doc[open_at]
+        if (word.is_punct and word.text not in ("-", "/")) or word.is_space or word.lower_ in _FUNCTION_WORDS:
+            return None
+        open_at -= 1
+    if open_at < 1 or doc[open_at].text != "(":
+        return None
+    if open_at > 2 and doc[open_at - 2].text in ("-", "/") and not doc[open_at - 2].whitespace_ \
+            and not doc[open_at - 3].text.islower():
+        return None  # the last part of a longer name ("SPURC-MT (Microwave Terahertz)"), not "multi-VED (...)"
+    core = _singular(doc[open_at - 1].text)
+    if not _is_acronym(core):
+        return None
+    long_form = doc[open_at + 1:span.end]
+    if not _abbreviates(core, long_form.text, span.start_char - long_form.start_char):
+        return None
+    return open_at - 1, open_at, span.label, span.id
 
 
 def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:

@@ -285,6 +285,20 @@ def test_an_acronym_of_the_term_and_one_or_two_words_after_it_stands_for_the_ter
     assert [t for t, _, _ in tech(default_nlp, "The radar dish (RA) turned. RA.")] == ["radar"]
 
 
+def test_an_acronym_written_before_its_long_form_stands_for_the_term(default_nlp):
+    text = ("The ABL (Airborne Laser) was cut, and the ABL never flew again. Ships send AIS (Automatic "
+            "Identification System) messages; AIS logs are kept.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert found.count(("ABL", "laser")) == 2 and found.count(("AIS", "automatic_identification_system")) == 2
+    found = [(t, i) for t, _, i in tech(default_nlp, "A multi-VED (Vacuum Electron Device) transmitter; two VEDs.")]
+    assert ("VED", "travelling_wave_tube") in found and ("VEDs", "travelling_wave_tube") in found
+    # two things in the parenthesis, letters the long form does not spell, or the end of a longer name
+    for text in ("Receivers for GANS (Galileo and GLONASS) signals. GANS again.",
+                 "The XQ (Airborne Laser) is new. XQ again.",
+                 "The SPURC-MT (Microwave Terahertz) source. MT again."):
+        assert not [t for t, _, _ in tech(default_nlp, text) if t.isupper() and len(t) <= 4]
+
+
 def test_us_equipment_designations_are_mentions_of_the_kind_their_letters_name(default_nlp):
     text = ("The AN/TPY-2 cues it; the AN/SQQ-89(V)15 and the AN/WQX-2 listen; AN/ALE-47 dispensers, an "
             "AN/PRC-117G radio, the AN/AAQ-24 turret. The AN/UYQ-70 console and AN / APS-147 are left alone.")
@@ -1009,6 +1023,31 @@ BATCH_KINDS = [
       ("fission power systems", "nuclear_reactor"), ("medium caliber rounds", "ammunition")]),
     # unmarked: a radio band, a yeast, paint
     ("The CB radio hobby; a fission yeast study; mixtures of paint.", []),
+    # batches 94 and 95
+    ("Optical rangefinders; aircraft communication, navigation and identification systems (CNI) fail; CNI parts. The "
+     "MAESTRO processor; X-band radars; coherent multistatic AMTI radar; a pump-fed micropropulsion system; vernier "
+     "engines; an HPM antenna; a superconducting quantum interference filter (SQIF); DD(X) class ships; the "
+     "Ground-based Midcourse Defense (GMD) radar of the Missile Defense Agencys programme.",
+     [("Optical rangefinders", "laser_rangefinder"),
+      ("communication, navigation and identification systems", "avionics"), ("CNI", "avionics"), ("CNI", "avionics"),
+      ("MAESTRO processor", "radiation_hardened_electronics"), ("X-band radars", "radar"), ("AMTI", "radar"),
+      ("radar", "radar"), ("micropropulsion system", "spacecraft_chemical_thruster"),
+      ("vernier engines", "liquid_rocket_engine"), ("HPM", "high_power_microwave_weapon"),
+      ("superconducting quantum interference filter", "squid"), ("SQIF", "squid"), ("DD(X) class", "warship"),
+      ("Ground-based Midcourse Defense", "surface_to_air_missile"), ("GMD", "surface_to_air_missile"),
+      ("radar", "radar")]),
+    # unmarked: a geomagnetic disturbance, shotgun sequencing, a force-plate maker
+    ("A GMD storm on the grid; whole-genome shotgun sequencing of soil; AMTI force plates.", []),
+    # batches 96 and 97
+    ("New airborne EA systems for electronic warfare; jammers and EA assets. The Versatile Test Reactor; VTR fuel "
+     "for the nuclear plant. SWIR with thermal infrared; Air Moving Target Indication.",
+     [("airborne EA", "electronic_warfare"), ("electronic warfare", "electronic_warfare"),
+      ("jammers", "radio_jammer"), ("EA assets", "electronic_warfare"), ("Versatile Test Reactor", "nuclear_reactor"),
+      ("VTR", "nuclear_reactor"),
+      ("SWIR", "swir_camera"), ("thermal infrared", "thermal_imaging_camera"),
+      ("Air Moving Target Indication", "radar")]),
+    # unmarked: energy-absorbing trim in a car, a video tape recorder
+    ("The optimized EA applique outperformed three commercial EA systems in head impact tests; an old VTR tape.", []),
 ]
 
 
