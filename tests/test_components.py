@@ -1048,6 +1048,15 @@ BATCH_KINDS = [
       ("Air Moving Target Indication", "radar")]),
     # unmarked: energy-absorbing trim in a car, a video tape recorder
     ("The optimized EA applique outperformed three commercial EA systems in head impact tests; an old VTR tape.", []),
+    # batches 98 and 99
+    ("SAR images correct inertial drift; the INS error is reset from landmarks. A multi-lobe flame holder in the augmentor; the "
+     "Miniature Xenon Ion (MiXI) thruster; Ir/Re combustion chambers within liquid engines; small caliber weapons.",
+     [("SAR", "synthetic_aperture_radar"), ("INS", "inertial_navigation_system"), ("flame holder", "afterburner"), ("augmentor", "afterburner"),
+      ("Miniature Xenon Ion", "spacecraft_electric_propulsion"), ("MiXI", "spacecraft_electric_propulsion"),
+      ("thruster", "spacecraft_electric_propulsion"), ("Ir/Re combustion chambers", "thrust_chamber"),
+      ("liquid engines", "liquid_rocket_engine"), ("small caliber weapons", "firearm")]),
+    # unmarked: the former immigration service, a search-and-rescue team, a gas burner's flame holder
+    ("The INS once processed visas. The SAR team reached the hikers. The burner's flame holder was cleaned.", []),
 ]
 
 
