@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 
 import numpy as np
 import srsly
-from spacy.attrs import FLAG19, IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import FLAG19, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -252,9 +252,14 @@ class TermRuler:
         joinable = self._joinable() if self.label_field == "family" else None
         matches = self._lower(doc) + self._exact(doc)
         if joinable is not None:
-            # one read of the token array serves the hyphen views and the acronym checks
-            arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER]).reshape(-1, 4)
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays)
+            # one read of the token array serves the hyphen and line-break views and the acronym checks
+            arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE]).reshape(-1, 5)
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4])
+            spaces = arrays[:, 4]
+        else:
+            spaces = doc.to_array(IS_SPACE)
+        if spaces.any():
+            matches += _space_joined_matches(doc, (self._lower, self._exact), spaces)
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -456,6 +461,53 @@ def _hyphen_flag(vocab) -> int:
 # "short- and long-term": a hyphen held over to the next word, not a broken one.
 _SUSPENDED = frozenset(("and", "or", "to", "nor", "versus", "vs"))
 _HYPHEN_WINDOW = 8  # tokens either side of a broken hyphen that a term may span
+
+
+def _in_line(token) -> bool:
+    """A space token within a line of text or across one line break: a tab, a no-break space, a
+    second space, a hard-wrapped line's end. A blank line (a paragraph break) is not."""
+    return token.is_space and token.text.count("\n") <= 1
+
+
+def _skip_space(doc: Doc, i: int) -> int:
+    """``i``, or the token after it when ``doc[i]`` is a space within a line (``_in_line``)."""
+    return i + 1 if i < len(doc) and _in_line(doc[i]) else i
+
+
+def _space_joined_matches(doc: Doc, matchers, is_space: np.ndarray) -> list:
+    """Matches of terms whose words are separated by more than one plain space: a line break of
+    hard-wrapped text ("synthetic aperture\nradar"), a no-break space, a tab, two spaces.
+
+    spaCy keeps every such run of whitespace as a token of its own, so the term's words never
+    follow each other. Around each one that stands between two words (``_in_line``), the matchers
+    also run over a view without it; only matches that cross one are kept (the others were found
+    on ``doc`` itself). ``is_space``: the document's IS_SPACE column."""
+    n = len(doc)
+    gaps = [i for i in np.flatnonzero(is_space).tolist()
+            if 0 < i < n - 1 and _in_line(doc[i]) and not (doc[i - 1].is_punct or doc[i - 1].is_space)
+            and not (doc[i + 1].is_punct or doc[i + 1].is_space)]
+    if not gaps:
+        return []
+    skipped = set(gaps)
+    found = []
+    for window_start, window_end in _windows([(i, i + 1) for i in gaps], n):
+        words, spaces, index = [], [], []
+        for i in range(window_start, window_end):
+            if i in skipped:
+                if spaces:
+                    spaces[-1] = True
+                continue
+            words.append(doc[i].text)
+            spaces.append(bool(doc[i].whitespace_))
+            index.append(i)
+        view = Doc(doc.vocab, words=words, spaces=spaces)
+        for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
+            if all(index[k + 1] == index[k] + 1 for k in range(start, end - 1)):
+                continue  # crosses no gap: already matched on the document itself
+            if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
+                continue  # may run on beyond the window; a wider window would see it whole
+            found.append((match_id, index[start], index[end - 1] + 1))
+    return found
 
 
 def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np.ndarray) -> list:
@@ -723,7 +775,7 @@ def _defined_acronym(doc: Doc, span: Span, entry_of: Callable) -> tuple[int, int
     gives, or for nothing ("radiation-hardened integrated circuit (IC)" does not make every IC
     radiation-hardened).
     """
-    open_at = span.end
+    open_at = _skip_space(doc, span.end)  # "(" may open the next line
     if open_at >= len(doc):
         return None
     if doc[open_at].text == ")":
@@ -799,25 +851,29 @@ def _acronym_of_longer_phrase(doc: Doc, span: Span) -> tuple[int, int, int, int]
     polarization controller (SPPC)" part of a scene projector, so a later "BSD" or "SPPC" is
     the same mention. Not when the words name a person, an office or a rule
     (``_NOT_THE_TECHNOLOGY``): a "laser safety officer (LSO)" is no laser."""
-    tail_end = span.end
-    while tail_end < len(doc) and tail_end - span.end < _MAX_TAIL_WORDS and doc[tail_end].text.isalpha() \
-            and doc[tail_end].lower_ not in _FUNCTION_WORDS:
-        if _names_other_than_technology(doc[tail_end].text):
+    n = len(doc)
+    tail_end, words = span.end, 0
+    while words < _MAX_TAIL_WORDS:
+        i = _skip_space(doc, tail_end)
+        if i >= n or not doc[i].text.isalpha() or doc[i].lower_ in _FUNCTION_WORDS:
+            break
+        if _names_other_than_technology(doc[i].text):
             return None
-        tail_end += 1
-    if tail_end == span.end or tail_end >= len(doc) or doc[tail_end].text != "(":
+        tail_end, words = i + 1, words + 1
+    open_at = _skip_space(doc, tail_end)
+    if not words or open_at >= n or doc[open_at].text != "(":
         return None
-    close = tail_end + 2
-    if close >= len(doc) or doc[close].text != ")":
+    close = open_at + 2
+    if close >= n or doc[close].text != ")":
         return None
-    core = _singular(doc[tail_end + 1].text)
+    core = _singular(doc[open_at + 1].text)
     if not _is_acronym(core) or not core.isalnum():
         return None
     long_form = doc[span.start:tail_end]
-    tail_at = doc[span.end].idx - long_form.start_char
+    tail_at = doc[_skip_space(doc, span.end)].idx - long_form.start_char
     if not _abbreviates(core, long_form.text, tail_at):
         return None
-    return tail_end + 1, close, span.label, span.id
+    return open_at + 1, close, span.label, span.id
 
 
 def _acronym_before_long_form(doc: Doc, span: Span) -> tuple[int, int, int, int] | None:
@@ -829,7 +885,8 @@ def _acronym_before_long_form(doc: Doc, span: Span) -> tuple[int, int, int, int]
     open_at = span.start - 1
     while open_at > 0 and doc[open_at].text != "(" and span.start - open_at <= _MAX_LEADING_WORDS:
         word = doc[open_at]
-        if (word.is_punct and word.text not in ("-", "/")) or word.is_space or word.lower_ in _FUNCTION_WORDS:
+        if ((word.is_punct and word.text not in ("-", "/")) or (word.is_space and not _in_line(word))
+                or word.lower_ in _FUNCTION_WORDS):
             return None
         open_at -= 1
     if open_at < 1 or doc[open_at].text != "(":
@@ -854,11 +911,11 @@ def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
     start = span.start
     while start > 0 and span.start - start < letters and doc[start].is_sent_start is not True:
         previous = doc[start - 1]
-        if ((previous.is_punct and previous.text not in ("-", "/")) or previous.is_space
+        if ((previous.is_punct and previous.text not in ("-", "/")) or (previous.is_space and not _in_line(previous))
                 or previous.lower_ in _FUNCTION_WORDS):
             return
         start -= 1
-        if not previous.is_punct:
+        if not (previous.is_punct or previous.is_space):
             yield start
 
 
@@ -992,10 +1049,10 @@ def _foreign_long_form(doc: Doc, open_at: int, acronym: str) -> Span | None:
     words = 0
     while start > 0 and words < letters + 2:
         previous = doc[start - 1]
-        if (previous.is_punct and previous.text not in ("-", "/", "&")) or previous.is_space:
+        if (previous.is_punct and previous.text not in ("-", "/", "&")) or (previous.is_space and not _in_line(previous)):
             return None
         start -= 1
-        if not previous.is_punct:
+        if not (previous.is_punct or previous.is_space):
             words += 1
             if previous.lower_ not in _FUNCTION_WORDS and _abbreviates(acronym, doc[start:open_at].text):
                 return doc[start:open_at]

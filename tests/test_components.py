@@ -249,6 +249,29 @@ def test_a_term_broken_at_its_hyphen_is_found_and_a_cut_word_is_not_a_mention(de
     assert [t.text for t in default_nlp("short- and long-term")][:2] == ["short-", "and"]  # tokens untouched
 
 
+def test_a_term_across_a_line_break_or_odd_spaces_is_one_mention(default_nlp):
+    """Hard-wrapped text, no-break spaces, tabs and double spaces: spaCy makes each a token of its
+    own, between the term's words."""
+    for text in ("We built a synthetic aperture\nradar for the Navy.", "We built a synthetic aperture\r\nradar.",
+                 "We built a synthetic\xa0aperture\xa0radar.", "We built a synthetic\taperture radar.",
+                 "We built a synthetic  aperture radar."):
+        doc = default_nlp(text)
+        (span,) = doc.spans[TECH_KEY]
+        assert (span.id_, span.start_char) == ("synthetic_aperture_radar", 11)
+        assert text[span.start_char:span.end_char] == span.text and span.text.endswith("radar")
+    # a blank line ends the phrase: a heading's word after it is its own mention
+    assert tech(default_nlp, "A synthetic aperture\n\nRadar section.") == [("Radar", "sensors_lasers", "radar")]
+    # acronym definitions and redefinitions read across such spaces too
+    found = tech(default_nlp, "An unmanned\xa0aerial\xa0vehicle\xa0(UAV) flew; the UAV landed.")
+    assert [t for t, _, _ in found] == ["unmanned\xa0aerial\xa0vehicle", "UAV", "UAV"]
+    assert tech(default_nlp, "Metals refined by ultrasonic\xa0vibration\xa0(USV) near the vessel; the USV process.") == []
+    # a definition whose parenthesis opens the next line, after the term or after a word or two more
+    found = tech(default_nlp, "A Precision Fiber Optic Gyro\n(PFOG) for navigation. The PFOG works.")
+    assert [(t, i) for t, _, i in found][1:] == [("PFOG", "fibre_optic_gyroscope")] * 2
+    found = tech(default_nlp, "A scene projector polarization\ncontroller\n(SPPC) is built. The SPPC works.")
+    assert [t for t, _, _ in found] == ["scene projector", "SPPC", "SPPC"]
+
+
 def test_chemical_reactors_are_not_nuclear_reactors(default_nlp):
     assert [i for _, _, i in tech(default_nlp, "A research reactor and a fluidized bed reactor.")] == ["nuclear_reactor"]
     assert tech(default_nlp, "Carbothermal reactors make oxygen from regolith.") == []
