@@ -12,7 +12,8 @@ compared by (start, end, term). Tabs and no-break spaces are given the same chec
 
 Printed: the mentions of the unwrapped text, how many of them the wrapped text gives at the same
 offsets with the same term (the ratio is the share kept), and how many the wrapped text gives
-that the unwrapped one does not.
+that the unwrapped one does not; then how many document flags differ and how far the military
+probability moved.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ def main() -> None:
     tagger = load()
     plain = tagger.tag((r["id"], r["text"]) for r in rows)
     broken = tagger.tag((r["id"], w) for r, w in zip(rows, wrapped))
-    found = kept = extra = docs_changed = 0
+    found = kept = extra = docs_changed = flags_changed = 0
+    shift = []
     for a, b in zip(plain, broken):
+        flags_changed += a["flag"] != b["flag"]
+        shift.append(abs(a["military_prob"] - b["military_prob"]))
         ma, mb = mentions(a), mentions(b)
         found += len(ma)
         kept += len(ma & mb)
@@ -70,6 +74,8 @@ def main() -> None:
           "documents that differ |\n|---|---|---|---|---|---|")
     print(f"| as published (reference) | {found:,} | - | - | - | - |")
     print(f"| hard-wrapped | - | {kept:,} | **{kept / max(found, 1):.3f}** | {extra:,} | {docs_changed:,} |")
+    print(f"\ndocument flags that differ: {flags_changed} of {len(rows)}; military probability moved by "
+          f"{sum(shift) / len(shift):.4f} on average, at most {max(shift):.4f}")
 
 
 if __name__ == "__main__":

@@ -1080,6 +1080,18 @@ BATCH_KINDS = [
       ("liquid engines", "liquid_rocket_engine"), ("small caliber weapons", "firearm")]),
     # unmarked: the former immigration service, a search-and-rescue team, a gas burner's flame holder
     ("The INS once processed visas. The SAR team reached the hikers. The burner's flame holder was cleaned.", []),
+    # batches 100 and 101
+    ("Coolers for Signals Intelligence and Electronics Warfare; hit-to-kill interception; larger format IRSPs; "
+     "inertial instruments; solid propulsion; the command launch unit (CLU) of the Javelin; the CREW Duke system; "
+     "radar and electronic intercept data; ESSM yields; the ASW aircraft; Advanced Computing Items.",
+     [("Signals Intelligence", "signals_intelligence"), ("Electronics Warfare", "electronic_warfare"),
+      ("hit-to-kill interception", "surface_to_air_missile"), ("IRSPs", "infrared_scene_projector"),
+      ("inertial instruments", "inertial_navigation_system"), ("solid propulsion", "solid_rocket_motor"),
+      ("command launch unit", "anti_tank_weapon"), ("CLU", "anti_tank_weapon"), ("CREW Duke system", "counter_ied_jammer"),
+      ("radar", "radar"), ("electronic intercept", "signals_intelligence"), ("ESSM", "surface_to_air_missile"),
+      ("ASW aircraft", "anti_submarine_warfare"), ("Advanced Computing Items", "supercomputer")]),
+    # unmarked: an aircraft's crew systems, a throw in athletics
+    ("The aircraft crew systems were checked; she won the javelin throw.", []),
 ]
 
 
