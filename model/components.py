@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import weakref
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -425,15 +426,16 @@ _ORTH_IDS, _LOWER_IDS = _Ids(lower=False), _Ids(lower=True)
 
 
 def _longest_matches(matches: list) -> list:
-    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins, then
+    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in words,
+    where a fourth item gives it: a match across a line break holds a space token more), then
     the earliest, then the first found; the kept ones in document order. Only these become
     Span objects (a document has two to three times as many matches as mentions)."""
-    ordered = sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    ordered = sorted(matches, key=lambda m: (m[3] if len(m) > 3 else m[2] - m[1], -m[1]), reverse=True)
     kept, seen = [], set()
     for match in ordered:
         start, end = match[1], match[2]
         if start not in seen and end - 1 not in seen:
-            kept.append(match)
+            kept.append(match[:3])
             seen.update(range(start, end))
     kept.sort(key=lambda m: m[1])
     return kept
@@ -463,10 +465,26 @@ _SUSPENDED = frozenset(("and", "or", "to", "nor", "versus", "vs"))
 _HYPHEN_WINDOW = 8  # tokens either side of a broken hyphen that a term may span
 
 
+# Characters that end a line; a form feed or a paragraph separator ends a paragraph too.
+_LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_PARAGRAPH_BREAKS = ("\x0c", "\u2029")
+# A term does not run on past the end of a sentence or clause.
+_CLAUSE_ENDS = frozenset(".!?;:")
+# Characters a line holds before a break for the break to be a hard wrap inside prose: shorter
+# lines are list items, headings or table rows ("Laser\nRadar\nSonar"), not one phrase.
+_MIN_WRAPPED_LINE = 25
+
+
 def _in_line(token) -> bool:
-    """A space token within a line of text or across one line break: a tab, a no-break space, a
-    second space, a hard-wrapped line's end. A blank line (a paragraph break) is not."""
-    return token.is_space and token.text.count("\n") <= 1
+    """A space token that may stand inside a phrase: a no-break space, a second space, or one
+    line break (hard-wrapped text). Not a tab (it separates the cells of a table), nor a blank
+    line, a form feed or a paragraph separator (they end a paragraph)."""
+    if not token.is_space:
+        return False
+    text = token.text.replace("\r\n", "\n")
+    if "\t" in text or any(c in text for c in _PARAGRAPH_BREAKS):
+        return False
+    return sum(text.count(c) for c in _LINE_BREAKS) <= 1
 
 
 def _skip_space(doc: Doc, i: int) -> int:
@@ -474,39 +492,74 @@ def _skip_space(doc: Doc, i: int) -> int:
     return i + 1 if i < len(doc) and _in_line(doc[i]) else i
 
 
+def _phrase_gaps(doc: Doc, is_space: np.ndarray) -> list[int]:
+    """The space tokens a term's words may stand across (``_in_line``), between two tokens that
+    are not spaces, not after the end of a clause, and, for a line break, after a line long
+    enough to be wrapped prose (``_MIN_WRAPPED_LINE``). Line starts are followed from the space
+    tokens themselves (only they hold line breaks), without building the document's text."""
+    n = len(doc)
+    gaps, line_start = [], 0
+    for i in np.flatnonzero(is_space).tolist():
+        token = doc[i]
+        text = token.text
+        breaks = [text.rfind(c) for c in _LINE_BREAKS]
+        last_break = max(breaks)
+        if (0 < i < n - 1 and _in_line(token) and not doc[i - 1].is_space and not doc[i + 1].is_space
+                and doc[i - 1].text not in _CLAUSE_ENDS
+                and (last_break < 0 or token.idx + min(b for b in breaks if b >= 0) - line_start >= _MIN_WRAPPED_LINE)):
+            gaps.append(i)
+        if last_break >= 0:
+            line_start = token.idx + last_break + 1
+    return gaps
+
+
+# The view without phrase gaps, per document, made by the first ruler that needs it and read by
+# the other (weakly held: it goes with its document).
+_GAPLESS: "weakref.WeakKeyDictionary[Doc, tuple | None]" = weakref.WeakKeyDictionary()
+
+
+def _gapless_view(doc: Doc, is_space: np.ndarray) -> tuple[Doc, np.ndarray] | None:
+    """(view, index): ``doc`` without its phrase gaps (``_phrase_gaps``), and the index in ``doc``
+    of each of the view's tokens; None when the document has no gap."""
+    try:
+        return _GAPLESS[doc]
+    except KeyError:
+        pass
+    gaps = _phrase_gaps(doc, is_space)
+    found = None
+    if gaps:
+        keep = np.ones(len(doc), dtype=bool)
+        keep[gaps] = False
+        index = np.flatnonzero(keep)
+        strings = doc.vocab.strings
+        columns = doc.to_array([ORTH, SPACY])
+        words = [strings[orth] for orth in columns[index, 0].tolist()]
+        spaces = columns[index, 1].astype(bool)
+        spaces[np.searchsorted(index, np.array(gaps) - 1)] = True  # the word before a gap is followed by a space
+        found = (Doc(doc.vocab, words=words, spaces=spaces.tolist()), index)
+    _GAPLESS[doc] = found
+    return found
+
+
 def _space_joined_matches(doc: Doc, matchers, is_space: np.ndarray) -> list:
     """Matches of terms whose words are separated by more than one plain space: a line break of
-    hard-wrapped text ("synthetic aperture\nradar"), a no-break space, a tab, two spaces.
+    hard-wrapped text ("synthetic aperture\nradar"), a no-break space, two spaces; as
+    (match id, start, end, length), the length in words without the spaces.
 
     spaCy keeps every such run of whitespace as a token of its own, so the term's words never
-    follow each other. Around each one that stands between two words (``_in_line``), the matchers
-    also run over a view without it; only matches that cross one are kept (the others were found
-    on ``doc`` itself). ``is_space``: the document's IS_SPACE column."""
-    n = len(doc)
-    gaps = [i for i in np.flatnonzero(is_space).tolist()
-            if 0 < i < n - 1 and _in_line(doc[i]) and not (doc[i - 1].is_punct or doc[i - 1].is_space)
-            and not (doc[i + 1].is_punct or doc[i + 1].is_space)]
-    if not gaps:
+    follow each other. When a document has one between two words (``_phrase_gaps``), the
+    matchers also run over a view of the whole document without them (``_gapless_view``); only
+    the matches that cross one are kept (the others were found on ``doc`` itself). ``is_space``:
+    the document's IS_SPACE column."""
+    gapless = _gapless_view(doc, is_space)
+    if gapless is None:
         return []
-    skipped = set(gaps)
+    view, index = gapless
     found = []
-    for window_start, window_end in _windows([(i, i + 1) for i in gaps], n):
-        words, spaces, index = [], [], []
-        for i in range(window_start, window_end):
-            if i in skipped:
-                if spaces:
-                    spaces[-1] = True
-                continue
-            words.append(doc[i].text)
-            spaces.append(bool(doc[i].whitespace_))
-            index.append(i)
-        view = Doc(doc.vocab, words=words, spaces=spaces)
-        for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
-            if all(index[k + 1] == index[k] + 1 for k in range(start, end - 1)):
-                continue  # crosses no gap: already matched on the document itself
-            if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
-                continue  # may run on beyond the window; a wider window would see it whole
-            found.append((match_id, index[start], index[end - 1] + 1))
+    for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
+        first, last = int(index[start]), int(index[end - 1])
+        if last - first != end - 1 - start:  # it crosses a gap: not found on the document itself
+            found.append((match_id, first, last + 1, end - start))
     return found
 
 
@@ -882,25 +935,28 @@ def _acronym_before_long_form(doc: Doc, span: Span) -> tuple[int, int, int, int]
     System)"). The parenthesis holds the long form alone: from its opening to the term, a few
     words, none a function word or punctuation other than a hyphen or slash ("GNSS (Galileo and
     GLONASS)" names two systems, not one)."""
-    open_at = span.start - 1
-    while open_at > 0 and doc[open_at].text != "(" and span.start - open_at <= _MAX_LEADING_WORDS:
+    open_at, words = span.start - 1, 0
+    while open_at > 0 and doc[open_at].text != "(" and words < _MAX_LEADING_WORDS:
         word = doc[open_at]
         if ((word.is_punct and word.text not in ("-", "/")) or (word.is_space and not _in_line(word))
                 or word.lower_ in _FUNCTION_WORDS):
             return None
+        words += not word.is_space
         open_at -= 1
     if open_at < 1 or doc[open_at].text != "(":
         return None
-    if open_at > 2 and doc[open_at - 2].text in ("-", "/") and not doc[open_at - 2].whitespace_ \
-            and not doc[open_at - 3].text.islower():
+    at = open_at - 1
+    if at > 0 and _in_line(doc[at]):
+        at -= 1  # the acronym ends the line before: "MTAR\n(Mobile Tactical Airborne Radar)"
+    if at > 1 and doc[at - 1].text in ("-", "/") and not doc[at - 1].whitespace_ and not doc[at - 2].text.islower():
         return None  # the last part of a longer name ("SPURC-MT (Microwave Terahertz)"), not "multi-VED (...)"
-    core = _singular(doc[open_at - 1].text)
+    core = _singular(doc[at].text)
     if not _is_acronym(core):
         return None
     long_form = doc[open_at + 1:span.end]
     if not _abbreviates(core, long_form.text, span.start_char - long_form.start_char):
         return None
-    return open_at - 1, open_at, span.label, span.id
+    return at, at + 1, span.label, span.id
 
 
 def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
@@ -908,13 +964,14 @@ def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
     the term, then up to one word per letter of the acronym before it."""
     yield from range(span.end - 1, span.start - 1, -1)
     letters = sum(c.isalnum() for c in acronym)
-    start = span.start
-    while start > 0 and span.start - start < letters and doc[start].is_sent_start is not True:
+    start, words = span.start, 0
+    while start > 0 and words < letters and doc[start].is_sent_start is not True:
         previous = doc[start - 1]
         if ((previous.is_punct and previous.text not in ("-", "/")) or (previous.is_space and not _in_line(previous))
                 or previous.lower_ in _FUNCTION_WORDS):
             return
         start -= 1
+        words += not previous.is_space  # a space between words takes no letter's place
         if not (previous.is_punct or previous.is_space):
             yield start
 

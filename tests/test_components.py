@@ -253,14 +253,23 @@ def test_a_term_across_a_line_break_or_odd_spaces_is_one_mention(default_nlp):
     """Hard-wrapped text, no-break spaces, tabs and double spaces: spaCy makes each a token of its
     own, between the term's words."""
     for text in ("We built a synthetic aperture\nradar for the Navy.", "We built a synthetic aperture\r\nradar.",
-                 "We built a synthetic\xa0aperture\xa0radar.", "We built a synthetic\taperture radar.",
-                 "We built a synthetic  aperture radar."):
+                 "We built a synthetic\xa0aperture\xa0radar.", "We built a synthetic  aperture radar."):
         doc = default_nlp(text)
         (span,) = doc.spans[TECH_KEY]
         assert (span.id_, span.start_char) == ("synthetic_aperture_radar", 11)
         assert text[span.start_char:span.end_char] == span.text and span.text.endswith("radar")
-    # a blank line ends the phrase: a heading's word after it is its own mention
-    assert tech(default_nlp, "A synthetic aperture\n\nRadar section.") == [("Radar", "sensors_lasers", "radar")]
+    # a blank line, a form feed or a paragraph separator ends the phrase; so does a short line (a list
+    # item, a heading) or a tab (a table's cell)
+    for text in ("A synthetic aperture\n\nRadar section.", "A synthetic aperture\x0cRadar section.",
+                 "A synthetic aperture\u2029Radar section.", "Synthetic aperture\nRadar\n",
+                 "Products:\tSynthetic aperture\tRadar"):
+        assert [t for t, _, _ in tech(default_nlp, text)] == ["Radar"], text
+    assert [t for t, _, _ in tech(default_nlp, "Laser\nRadar\nSonar")] == ["Laser", "Radar", "Sonar"]
+    # the longest match counts words, not the space tokens between them; a long term is found whole
+    found = tech(default_nlp, "They field ever more capable GPS jamming\ndevices.")
+    assert [(t, i) for t, _, i in found] == [("GPS jamming", "gnss_jamming")]
+    found = tech(default_nlp, "Our team designs a gate-all-around field-effect\ntransistor for it.")
+    assert [i for _, _, i in found] == ["gate_all_around_transistor"]
     # acronym definitions and redefinitions read across such spaces too
     found = tech(default_nlp, "An unmanned\xa0aerial\xa0vehicle\xa0(UAV) flew; the UAV landed.")
     assert [t for t, _, _ in found] == ["unmanned\xa0aerial\xa0vehicle", "UAV", "UAV"]
@@ -270,6 +279,8 @@ def test_a_term_across_a_line_break_or_odd_spaces_is_one_mention(default_nlp):
     assert [(t, i) for t, _, i in found][1:] == [("PFOG", "fibre_optic_gyroscope")] * 2
     found = tech(default_nlp, "A scene projector polarization\ncontroller\n(SPPC) is built. The SPPC works.")
     assert [t for t, _, _ in found] == ["scene projector", "SPPC", "SPPC"]
+    found = tech(default_nlp, "MTAR\n(Mobile Tactical Airborne Radar) flew far away today. The MTAR landed.")
+    assert [t for t, _, _ in found] == ["MTAR", "Radar", "MTAR"]
 
 
 def test_chemical_reactors_are_not_nuclear_reactors(default_nlp):
@@ -1092,6 +1103,21 @@ BATCH_KINDS = [
       ("ASW aircraft", "anti_submarine_warfare"), ("Advanced Computing Items", "supercomputer")]),
     # unmarked: an aircraft's crew systems, a throw in athletics
     ("The aircraft crew systems were checked; she won the javelin throw.", []),
+    # batches 102 and 103
+    ("The Advanced Survivable Interceptor Modem; an Integrated Power and Attitude Control System; pentamode acoustic "
+     "cloaking materials; explosive drive power supplies; COMSEC barriers; station keeping equipment (SKE) and SKE "
+     "signals; an Active Electronic Scanned Array; advanced fighter engines; the Stuxnet worm; ROTHR and NGOTHR; an "
+     "on-gimbal beam control system (OGBCS).",
+     [("Advanced Survivable Interceptor Modem", "tactical_radio"),
+      ("Integrated Power and Attitude Control System", "reaction_wheel"),
+      ("pentamode acoustic cloaking materials", "metamaterial"), ("explosive drive power supplies", "pulsed_power"),
+      ("COMSEC", "encryption"), ("station keeping equipment", "avionics"), ("SKE", "avionics"), ("SKE", "avionics"),
+      ("Active Electronic Scanned Array", "aesa_radar"), ("advanced fighter engines", "military_turbofan"),
+      ("Stuxnet worm", "malware"), ("ROTHR", "over_the_horizon_radar"), ("NGOTHR", "over_the_horizon_radar"),
+      ("on-gimbal beam control system", "beam_control"), ("OGBCS", "beam_control")]),
+    # unmarked: the FCC's security council, a helicopter's station-keeping hover, an earthworm
+    ("The Communications Security, Reliability, and Interoperability Council met; the helicopter kept station; an "
+     "earthworm.", []),
 ]
 
 
