@@ -251,16 +251,19 @@ class TermRuler:
         # Technology terms only (cue phrases are short and rarely broken); made before matching,
         # as it adds the hyphenated-prefix patterns to the matchers.
         joinable = self._joinable() if self.label_field == "family" else None
-        matches = self._lower(doc) + self._exact(doc)
         if joinable is not None:
             # one read of the token array serves the hyphen and line-break views and the acronym checks
             arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE]).reshape(-1, 5)
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4])
             spaces = arrays[:, 4]
         else:
             spaces = doc.to_array(IS_SPACE)
-        if spaces.any():
-            matches += _space_joined_matches(doc, (self._lower, self._exact), spaces)
+        gapless = _gapless_view(doc, spaces) if spaces.any() else None
+        if gapless is None:
+            matches = self._lower(doc) + self._exact(doc)
+        else:  # the view holds every word of the document: matched once, there
+            matches = _matches_through(gapless, (self._lower, self._exact))
+        if joinable is not None:
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4])
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -541,25 +544,17 @@ def _gapless_view(doc: Doc, is_space: np.ndarray) -> tuple[Doc, np.ndarray] | No
     return found
 
 
-def _space_joined_matches(doc: Doc, matchers, is_space: np.ndarray) -> list:
-    """Matches of terms whose words are separated by more than one plain space: a line break of
-    hard-wrapped text ("synthetic aperture\nradar"), a no-break space, two spaces; as
-    (match id, start, end, length), the length in words without the spaces.
-
-    spaCy keeps every such run of whitespace as a token of its own, so the term's words never
-    follow each other. When a document has one between two words (``_phrase_gaps``), the
-    matchers also run over a view of the whole document without them (``_gapless_view``); only
-    the matches that cross one are kept (the others were found on ``doc`` itself). ``is_space``:
-    the document's IS_SPACE column."""
-    gapless = _gapless_view(doc, is_space)
-    if gapless is None:
-        return []
+def _matches_through(gapless: tuple[Doc, np.ndarray], matchers) -> list:
+    """The matches of a document with phrase gaps, found on its view without them
+    (``_gapless_view``), in the document's token indices: (match id, start, end, length), the
+    length in words. spaCy keeps every run of whitespace other than one plain space as a token of
+    its own, so on the document itself the words of a term across a line break ("synthetic
+    aperture\nradar"), a no-break space or two spaces never follow each other; the view holds
+    every other token, so every match of the document is found there too."""
     view, index = gapless
     found = []
     for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
-        first, last = int(index[start]), int(index[end - 1])
-        if last - first != end - 1 - start:  # it crosses a gap: not found on the document itself
-            found.append((match_id, first, last + 1, end - start))
+        found.append((match_id, int(index[start]), int(index[end - 1]) + 1, end - start))
     return found
 
 
