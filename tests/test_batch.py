@@ -120,6 +120,24 @@ def test_pdf_pages_reach_the_records(tmp_path):
     assert all(e["page"] == 2 for e in rec["evidence"])
 
 
+def test_terms_a_pdf_wraps_across_lines_are_whole_mentions(tmp_path):
+    """A PDF's text comes back in lines: "synthetic aperture" may end one and "radar" start the
+    next. Its mentions are those of the same text on one line."""
+    text = ("The program office will integrate a compact, small, rugged, lightweight and affordable "
+            "synthetic aperture radar with an unmanned aerial vehicle (UAV) for persistent maritime "
+            "surveillance; each UAV also carries an uncooled microbolometer focal plane array for night "
+            "operations over the littoral zone.")
+    make_pdf(tmp_path / "wrapped.pdf", [text])
+    (tmp_path / "plain.txt").write_text(text)
+    recs = by_name(records(runner.invoke(app, ["tag", str(tmp_path), "--format", "jsonl"]).stdout))
+    from_pdf = [(m["text"].split(), m["term_id"]) for m in recs["wrapped.pdf"]["mentions"]]
+    from_text = [(m["text"].split(), m["term_id"]) for m in recs["plain.txt"]["mentions"]]
+    assert any("\n" in m["text"] for m in recs["wrapped.pdf"]["mentions"])  # the PDF's lines did break a term
+    assert from_pdf == from_text
+    assert ("synthetic_aperture_radar" in [i for _, i in from_pdf]
+            and [w for w, _ in from_pdf].count(["UAV"]) == 2)
+
+
 # ---------------------------------------------------------------- bad inputs
 
 def test_bad_inputs_each_get_a_record_and_the_run_goes_on(tmp_path):
