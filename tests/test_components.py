@@ -1053,7 +1053,7 @@ BATCH_KINDS = [
     ("Decontaminating CB agents; supersonic weapons at Mach 4; the J-2X engine in the Ares launcher; explosive "
      "mixtures; lunar-based fission power systems; large to medium caliber rounds.",
      [("CB agents", "chemical_warfare_agent"), ("supersonic weapons", "missile"),
-      ("Ares launcher", "space_launch_vehicle"), ("explosive mixtures", "high_explosive"),
+      ("J-2X engine", "liquid_rocket_engine"), ("Ares launcher", "space_launch_vehicle"), ("explosive mixtures", "high_explosive"),
       ("fission power systems", "nuclear_reactor"), ("medium caliber rounds", "ammunition")]),
     # unmarked: a radio band, a yeast, paint
     ("The CB radio hobby; a fission yeast study; mixtures of paint.", []),
@@ -1118,6 +1118,19 @@ BATCH_KINDS = [
     # unmarked: the FCC's security council, a helicopter's station-keeping hover, an earthworm
     ("The Communications Security, Reliability, and Interoperability Council met; the helicopter kept station; an "
      "earthworm.", []),
+    # batches 104 and 105
+    ("The Ares J-2X needs a nozzle extension; a fixed-site ELF sensor; nuclear event detector chips (NEDs) and a NED; "
+     "SURTASS; undersea weapons systems; three biothreat organisms; neutron dosimeters; the BLU-109; TEP is a "
+     "simulant for the nerve agent sarin (GB); an enhanced AJ solution against GPS jamming.",
+     [("J-2X", "liquid_rocket_engine"), ("nozzle extension", "rocket_nozzle"), ("ELF sensor", "magnetometer"),
+      ("nuclear event detector chips", "radiation_hardened_electronics"), ("NEDs", "radiation_hardened_electronics"),
+      ("NED", "radiation_hardened_electronics"), ("SURTASS", "towed_array_sonar"),
+      ("undersea weapons systems", "torpedo"), ("biothreat organisms", "biological_weapon"),
+      ("neutron dosimeters", "neutron_detector"), ("BLU-109", "aerial_bomb"), ("nerve agent", "nerve_agent"),
+      ("sarin", "sarin"), ("GB", "sarin"),
+      ("AJ", "anti_jam_communications"), ("GPS jamming", "gnss_jamming")]),
+    # unmarked: a file's size, a person's initials, an elf in a story
+    ("The file is 2 GB; AJ signed the memo; an ELF in the story.", []),
 ]
 
 
