@@ -490,6 +490,12 @@ def _in_line(token) -> bool:
     return sum(text.count(c) for c in _LINE_BREAKS) <= 1
 
 
+def _ends_phrase(token) -> bool:
+    """A space token that a phrase does not run across: a tab, a blank line, a page or paragraph
+    break (``_in_line``)."""
+    return token.is_space and not _in_line(token)
+
+
 def _skip_space(doc: Doc, i: int) -> int:
     """``i``, or the token after it when ``doc[i]`` is a space within a line (``_in_line``)."""
     return i + 1 if i < len(doc) and _in_line(doc[i]) else i
@@ -933,8 +939,7 @@ def _acronym_before_long_form(doc: Doc, span: Span) -> tuple[int, int, int, int]
     open_at, words = span.start - 1, 0
     while open_at > 0 and doc[open_at].text != "(" and words < _MAX_LEADING_WORDS:
         word = doc[open_at]
-        if ((word.is_punct and word.text not in ("-", "/")) or (word.is_space and not _in_line(word))
-                or word.lower_ in _FUNCTION_WORDS):
+        if (word.is_punct and word.text not in ("-", "/")) or _ends_phrase(word) or word.lower_ in _FUNCTION_WORDS:
             return None
         words += not word.is_space
         open_at -= 1
@@ -962,7 +967,7 @@ def _long_form_starts(doc: Doc, span: Span, acronym: str) -> Iterable[int]:
     start, words = span.start, 0
     while start > 0 and words < letters and doc[start].is_sent_start is not True:
         previous = doc[start - 1]
-        if ((previous.is_punct and previous.text not in ("-", "/")) or (previous.is_space and not _in_line(previous))
+        if ((previous.is_punct and previous.text not in ("-", "/")) or _ends_phrase(previous)
                 or previous.lower_ in _FUNCTION_WORDS):
             return
         start -= 1
@@ -1101,7 +1106,7 @@ def _foreign_long_form(doc: Doc, open_at: int, acronym: str) -> Span | None:
     words = 0
     while start > 0 and words < letters + 2:
         previous = doc[start - 1]
-        if (previous.is_punct and previous.text not in ("-", "/", "&")) or (previous.is_space and not _in_line(previous)):
+        if (previous.is_punct and previous.text not in ("-", "/", "&")) or _ends_phrase(previous):
             return None
         start -= 1
         if not (previous.is_punct or previous.is_space):
