@@ -263,7 +263,7 @@ class TermRuler:
         else:  # the view holds every word of the document: matched once, there
             matches = _matches_through(gapless, (self._lower, self._exact))
         if joinable is not None:
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4])
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4], gapless)
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -429,8 +429,9 @@ _ORTH_IDS, _LOWER_IDS = _Ids(lower=False), _Ids(lower=True)
 
 
 def _longest_matches(matches: list) -> list:
-    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in words,
-    where a fourth item gives it: a match across a line break holds a space token more), then
+    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in the
+    tokens of the view it was found on, where a fourth item gives it: a match across a line break
+    or a broken hyphen holds space tokens the words do not), then
     the earliest, then the first found; the kept ones in document order. Only these become
     Span objects (a document has two to three times as many matches as mentions)."""
     ordered = sorted(matches, key=lambda m: (m[3] if len(m) > 3 else m[2] - m[1], -m[1]), reverse=True)
@@ -564,9 +565,11 @@ def _matches_through(gapless: tuple[Doc, np.ndarray], matchers) -> list:
     return found
 
 
-def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np.ndarray) -> list:
+def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np.ndarray,
+                           gapless: tuple[Doc, np.ndarray] | None = None) -> list:
     """Matches of terms written across a broken hyphen, in ``doc``'s token indices: a hyphen
-    at a line end ("satellite-\nbased navigation") or inside a word ("directed ener-gy").
+    at a line end ("satellite-\nbased navigation", "synthetic aperture ra-\ndar") or inside a
+    word ("directed ener-gy").
 
     spaCy keeps "satellite-" as one token, and a line break as another, so the term's tokens
     ("satellite", "-", "based", ...) never follow each other. Around each word broken after its
@@ -576,8 +579,11 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
     at the hyphen, "satellite" alone, is not a mention: the word goes on). A word split by a
     hyphen inside it ("ener", "-", "gy", with no space) is joined in the view when the joined
     word is a word of some term (``joinable``), so "semi-conductor lasers"
-    and "infra-red detectors" are found too. ``arrays``: the document's columns of the
-    broken-hyphen flag, ORTH, SPACY and LOWER."""
+    and "infra-red detectors" are found too; so is a word broken at a line end ("ra-\ndar"),
+    where the joined word is a term word and the split one is not a pattern. The view leaves out
+    the document's other phrase gaps too (``gapless``: its view without them), so a term broken
+    at a hyphen and at a line break ("satellite-\nbased\nnavigation") is whole there.
+    ``arrays``: the document's columns of the broken-hyphen flag, ORTH, SPACY and LOWER."""
     n = len(doc)
     broken = []
     for i in np.flatnonzero(arrays[:, 0]).tolist():
@@ -595,11 +601,28 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
     found = []
     nexts = dict(broken)
     joins = dict(split)
-    for window_start, window_end in _windows(sorted(broken + [(i, i + 2) for i in joins]), n):
+    if len(joinable):  # a word broken at a line end, joined where the whole is a term word
+        for i, j in broken:
+            head, tail = doc[i].text[:-1], doc[j].text
+            joined = head + tail
+            if (joined.isalpha() and get_string_id(joined.lower()) in joinable.words
+                    and (get_string_id(head.lower()), get_string_id(tail.lower())) not in joinable.covered):
+                del nexts[i]
+                joins[i] = (joined, j)
+    gaps = frozenset()
+    if gapless is not None:
+        keep = np.zeros(n, dtype=bool)
+        keep[gapless[1]] = True
+        gaps = frozenset(np.flatnonzero(~keep).tolist())
+    for window_start, window_end in _windows(sorted(broken + [(i, i + 2) for i in dict(split)]), n):
         words, spaces, first, last, dashes = [], [], [], [], []
         i = window_start
         while i < window_end:
             token = doc[i]
+            if i in gaps and words:  # a line break or a second space inside a phrase
+                spaces[-1] = True
+                i += 1
+                continue
             if i in nexts:
                 dashes.append(len(words) + 1)
                 words += [token.text[:-1], "-"]
@@ -608,14 +631,16 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
                 last += [i, i]
                 i = nexts[i]
                 continue
-            if i in joins and i + 2 < window_end:
-                dashes.append(len(words))
-                words.append(joins[i])
-                spaces.append(bool(doc[i + 2].whitespace_))
-                first.append(i)
-                last.append(i + 2)
-                i += 3
-                continue
+            if i in joins:
+                joined, tail = joins[i] if isinstance(joins[i], tuple) else (joins[i], i + 2)
+                if tail < window_end:
+                    dashes.append(len(words))
+                    words.append(joined)
+                    spaces.append(bool(doc[tail].whitespace_))
+                    first.append(i)
+                    last.append(tail)
+                    i = tail + 1
+                    continue
             words.append(token.text)
             spaces.append(bool(token.whitespace_))
             first.append(i)
@@ -631,7 +656,7 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
                 continue
             if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
                 continue  # may run on beyond the window; a wider window would see it whole
-            found.append((match_id, first[start], last[end - 1] + 1))
+            found.append((match_id, first[start], last[end - 1] + 1, end - start))  # length in the view's tokens
     return found
 
 

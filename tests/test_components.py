@@ -1131,6 +1131,17 @@ BATCH_KINDS = [
       ("AJ", "anti_jam_communications"), ("GPS jamming", "gnss_jamming")]),
     # unmarked: a file's size, a person's initials, an elf in a story
     ("The file is 2 GB; AJ signed the memo; an ELF in the story.", []),
+    # batches 106 and 107
+    ("The multiple beam inductive output tube (MB IOT) and multi-beam klystrons; debris, decoys and the RV of a "
+     "ballistic missile; a chirped pulse amplified (CPA) system and a regenerative amplifier; the JBTDS; fuzes for "
+     "gun-fired munitions and mortars.",
+     [("multiple beam inductive output tube", "klystron"), ("MB IOT", "klystron"),
+      ("multi-beam klystrons", "klystron"), ("RV", "reentry_vehicle"), ("ballistic missile", "ballistic_missile"),
+      ("chirped pulse amplified", "ultrafast_laser"), ("CPA", "ultrafast_laser"),
+      ("regenerative amplifier", "ultrafast_laser"), ("JBTDS", "biological_detection"),
+      ("fuzes", "fuze"), ("munitions", "ammunition"), ("mortars", "mortar_weapon")]),
+    # unmarked: a camper van, mortar between bricks, a heart's regenerative therapy
+    ("They parked the RV by the lake; fresh mortar between the bricks; a regenerative therapy for the heart.", []),
 ]
 
 
@@ -1340,6 +1351,22 @@ def test_a_word_split_by_a_hyphen_inside_it_is_joined_when_it_makes_a_term(defau
         ("directed ener-gy", "directed_energy_weapon"),
         ("nano-satellites", "small_satellite"), ("semi-conductor lasers", "semiconductor_laser"),
         ("un-manned aircraft", "unmanned_aerial_vehicle"), ("radar", "radar")]
+
+
+def test_a_word_hyphenated_at_a_line_end_is_joined_when_it_makes_a_term(default_nlp):
+    """Justified text and PDFs break words at a line end ("ra-\ndar"): the two halves name the
+    term word, also inside a term that crosses another line break of wrapped prose."""
+    text = ("The work will test small airborne imagers of the synthetic aperture ra-\ndar kind for "
+            "the sponsor, and it will also study directed ener-\ngy weapons and nano-\nsatellites.")
+    assert [(t, i) for t, _, i in tech(default_nlp, text)] == [
+        ("synthetic aperture ra-\ndar", "synthetic_aperture_radar"),
+        ("directed ener-\ngy weapons", "directed_energy_weapon"), ("nano-\nsatellites", "small_satellite")]
+    wrapped = ("The work will test small airborne imagers of the synthetic\naperture ra-\ndar kind for the "
+               "sponsor.")
+    assert [(t, i) for t, _, i in tech(default_nlp, wrapped)] == [
+        ("synthetic\naperture ra-\ndar", "synthetic_aperture_radar")]
+    # halves that join into no term word stay apart: neither is a mention on its own
+    assert tech(default_nlp, "The work will test small airborne imagers of the ra-\ndiant kind.") == []
 
 
 def test_a_term_word_with_a_hyphenated_prefix_is_a_pattern_of_its_own(default_nlp):
