@@ -114,7 +114,8 @@ class MilitaryClassifier:
         if not docs:
             return
         doc_scorer, ctx_scorer = self.scorers["document"], self.scorers["context"]
-        rows = build_rows([DocArrays.of(d) for d in docs])
+        known = getattr(doc_scorer.vocabulary, "knows", None)  # a hashed vocabulary knows every key
+        rows = build_rows([DocArrays.of(d, known) for d in docs])
         doc_X = doc_scorer.weighted(doc_scorer.vocabulary.counts(rows.documents))
         doc_probs = doc_scorer.military_probs(doc_X)
         drivers = self._drivers(doc_X, doc_probs, rows.documents)

@@ -226,6 +226,14 @@ class TermRuler:
             self._joinable_table = _Joinable(words, {pair for pairs in splits.values() for pair in pairs})
         return self._joinable_table
 
+    def _cue_joinable(self) -> "_Joinable":
+        """The cue words a hyphen may split ("mil-\\nitary"), made once; no patterns added."""
+        if self._joinable_table is None:
+            self._joinable_table = _Joinable({w.lower() for exact, lower in self.forms.values()
+                                              for form in (*exact, *lower) for w in form
+                                              if len(w) >= 5 and w.isalpha()})
+        return self._joinable_table
+
     def _words_of(self, entry_id: str) -> frozenset:
         """The lower-case words of an entry's name and patterns (to tell whether a phrase is
         about the same thing), computed once per entry."""
@@ -248,8 +256,9 @@ class TermRuler:
     def __call__(self, doc: Doc) -> Doc:
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
-        # Technology terms only (cue phrases are short and rarely broken); made before matching,
-        # as it adds the hyphenated-prefix patterns to the matchers.
+        # Technology terms: made before matching, as it adds the hyphenated-prefix patterns to the
+        # matchers. Cue phrases get no such patterns; they are joined only where a document has
+        # space tokens, where a line end may break a word ("mil-\nitary").
         joinable = self._joinable() if self.label_field == "family" else None
         if joinable is not None:
             # one read of the token array serves the hyphen and line-break views and the acronym checks
@@ -257,13 +266,17 @@ class TermRuler:
             spaces = arrays[:, 4]
         else:
             spaces = doc.to_array(IS_SPACE)
+            if spaces.any():
+                joinable = self._cue_joinable()
+                arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE]).reshape(-1, 5)
         gapless = _gapless_view(doc, spaces) if spaces.any() else None
         if gapless is None:
             matches = self._lower(doc) + self._exact(doc)
         else:  # the view holds every word of the document: matched once, there
             matches = _matches_through(gapless, (self._lower, self._exact))
         if joinable is not None:
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4], gapless)
+            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4], gapless,
+                                              line_ends_only=self.label_field != "family")
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -273,7 +286,7 @@ class TermRuler:
             spans = _in_context(doc, spans, self._context_of)
         if self.label_field == "family" and spans:
             spans = _outside_company_names(doc, spans)
-        if joinable is not None:
+        if self.label_field == "family":
             designations = _equipment_designations(doc, arrays[:, 1], self.terms.by_id)
             if designations:
                 spans = filter_spans(spans + designations)
@@ -429,9 +442,9 @@ _ORTH_IDS, _LOWER_IDS = _Ids(lower=False), _Ids(lower=True)
 
 
 def _longest_matches(matches: list) -> list:
-    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in the
-    tokens of the view it was found on, where a fourth item gives it: a match across a line break
-    or a broken hyphen holds space tokens the words do not), then
+    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in tokens
+    less the phrase gaps it crosses, where a fourth item gives it: a match across a line break
+    holds space tokens its words do not), then
     the earliest, then the first found; the kept ones in document order. Only these become
     Span objects (a document has two to three times as many matches as mentions)."""
     ordered = sorted(matches, key=lambda m: (m[3] if len(m) > 3 else m[2] - m[1], -m[1]), reverse=True)
@@ -566,7 +579,7 @@ def _matches_through(gapless: tuple[Doc, np.ndarray], matchers) -> list:
 
 
 def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np.ndarray,
-                           gapless: tuple[Doc, np.ndarray] | None = None) -> list:
+                           gapless: tuple[Doc, np.ndarray] | None = None, line_ends_only: bool = False) -> list:
     """Matches of terms written across a broken hyphen, in ``doc``'s token indices: a hyphen
     at a line end ("satellite-\nbased navigation", "synthetic aperture ra-\ndar") or inside a
     word ("directed ener-gy").
@@ -583,7 +596,9 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
     where the joined word is a term word and the split one is not a pattern. The view leaves out
     the document's other phrase gaps too (``gapless``: its view without them), so a term broken
     at a hyphen and at a line break ("satellite-\nbased\nnavigation") is whole there.
-    ``arrays``: the document's columns of the broken-hyphen flag, ORTH, SPACY and LOWER."""
+    ``arrays``: the document's columns of the broken-hyphen flag, ORTH, SPACY and LOWER.
+    ``line_ends_only``: only words broken at a line end (a space token after the hyphen), as for
+    cue phrases, which are looked for only in documents that have such tokens."""
     n = len(doc)
     broken = []
     for i in np.flatnonzero(arrays[:, 0]).tolist():
@@ -592,10 +607,10 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
         j = i + 1
         if j < n and doc[j].is_space and not doc[i].whitespace_:
             j += 1
-        if (j < n and doc[j].text[:1].islower() and (doc[i].whitespace_ or j == i + 2)
+        if (j < n and doc[j].text[:1].islower() and (j == i + 2 or doc[i].whitespace_ and not line_ends_only)
                 and doc[j].lower_ not in _SUSPENDED):
             broken.append((i, j))
-    split = _split_words(doc, arrays[:, 1:], joinable)
+    split = [] if line_ends_only else _split_words(doc, arrays[:, 1:], joinable)
     if not broken and not split:
         return []
     found = []
@@ -656,7 +671,8 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
                 continue
             if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
                 continue  # may run on beyond the window; a wider window would see it whole
-            found.append((match_id, first[start], last[end - 1] + 1, end - start))  # length in the view's tokens
+            begin, stop = first[start], last[end - 1] + 1
+            found.append((match_id, begin, stop, stop - begin - sum(k in gaps for k in range(begin, stop))))
     return found
 
 

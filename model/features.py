@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .components import CUES_KEY, TECH_KEY
+from .components import CUES_KEY, TECH_KEY, _in_line, _is_hyphen_word
 from .vocabulary import _EMPTY, KeyRows, _ranges
 
 WINDOW = 40
@@ -54,13 +56,41 @@ class DocArrays:
     cues: np.ndarray      # (k, 3) uint64: start, end, cue id hash
 
     @classmethod
-    def of(cls, doc: Doc) -> "DocArrays":
+    def of(cls, doc: Doc, known: Callable[[np.ndarray], np.ndarray] | None = None) -> "DocArrays":
+        """``known``: which word keys the classifier knows (a boolean per key), to join a word
+        broken at a line end (``mend_broken_words``)."""
         mentions = [(s.start, s.end, s.label, s.id, control_list(s._.dualuse_category))
                     for s in doc.spans.get(TECH_KEY, [])]
         cues = [(s.start, s.end, s.id) for s in doc.spans.get(CUES_KEY, [])]
-        return cls(doc.to_array(_ATTRS).reshape(-1, len(_ATTRS)),
+        tokens = doc.to_array(_ATTRS).reshape(-1, len(_ATTRS))
+        if tokens[:, 2].any():
+            mend_broken_words(doc, tokens, known)
+        return cls(tokens,
                    np.array(mentions, dtype=np.uint64).reshape(-1, 5),
                    np.array(cues, dtype=np.uint64).reshape(-1, 3))
+
+
+def mend_broken_words(doc: Doc, tokens: np.ndarray, known: Callable[[np.ndarray], np.ndarray] | None) -> None:
+    """Words of ``doc`` broken after a hyphen at a line end, put back in ``tokens`` (its LOWER
+    and IS_SPACE columns). spaCy keeps "synth-" and "satellite-" as words of their own, which
+    clean text never has. The halves become one word where the classifier knows the joined
+    word ("synth-\\netic": "synthetic"; the second half is then left out like a space);
+    otherwise the first half loses its hyphen, as a compound written on one line gives
+    ("satellite-\\nbased": "satellite", "based")."""
+    n = len(doc)
+    for i in np.flatnonzero(tokens[:, 2]).tolist():
+        if not 0 < i < n - 1 or not _in_line(doc[i]) or "\n" not in doc[i].text and "\r" not in doc[i].text:
+            continue
+        head, tail = doc[i - 1].text, doc[i + 1].text
+        if not _is_hyphen_word(head) or not tail[:1].islower() or not tail.isalpha():
+            continue
+        first = get_string_id(head[:-1].lower())
+        joined = get_string_id(head[:-1].lower() + tail.lower())
+        if known is not None and known(np.array([joined], dtype=np.uint64))[0]:
+            tokens[i - 1, 0] = joined
+            tokens[i + 1, 2] = 1
+        else:
+            tokens[i - 1, 0] = first
 
 
 def control_list(category: str | None) -> np.uint64:

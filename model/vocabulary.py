@@ -143,6 +143,10 @@ class KeyVocabulary:
     def transform(self, rows: KeyRows) -> "csr_matrix":
         return _csr(*self._pairs(rows))
 
+    def knows(self, keys: np.ndarray) -> np.ndarray:
+        """Whether each key has a column."""
+        return self._table.lookup(keys) >= 0
+
     def to_state(self) -> dict:
         return {"keys": self.keys, "names": self.names}
 

@@ -138,6 +138,26 @@ def test_terms_a_pdf_wraps_across_lines_are_whole_mentions(tmp_path):
             and [w for w, _ in from_pdf].count(["UAV"]) == 2)
 
 
+def test_words_a_pdf_hyphenates_at_a_line_end_score_as_the_whole_words():
+    """Justified text breaks words inside ("mil-" at one line's end, "itary" at the next line's
+    start): the classifier reads the whole word where it knows it, and a compound's halves as a
+    compound written on one line, so the score is that of the same text unbroken."""
+    from dualuse.model import load
+
+    tagger = load()
+    plain = ("The company will improve the satellite-based navigation receivers of small commercial "
+             "aircraft, with military users as a secondary market, and test them in congested airspace.")
+    broken = ("The company will improve the satellite-\nbased navigation receivers of small commercial "
+              "aircraft, with mil-\nitary users as a secondary market, and test them in con-\ngested airspace.")
+    spread = plain.replace("the satellite", "the\nsatellite").replace("with military", "with\nmilitary")
+    spread = spread.replace("in congested", "in\ncongested")  # the same lines, broken at spaces
+    a, b, c = tagger.tag([plain, broken, spread])
+    assert [m["term_id"] for m in b["mentions"]] == [m["term_id"] for m in a["mentions"]]
+    assert b["flag"] == a["flag"]
+    assert 0.6 < c["military_prob"] < 0.999  # not a score any text would get
+    assert abs(b["military_prob"] - c["military_prob"]) < 1e-6
+
+
 # ---------------------------------------------------------------- bad inputs
 
 def test_bad_inputs_each_get_a_record_and_the_run_goes_on(tmp_path):

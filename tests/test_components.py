@@ -1142,6 +1142,20 @@ BATCH_KINDS = [
       ("fuzes", "fuze"), ("munitions", "ammunition"), ("mortars", "mortar_weapon")]),
     # unmarked: a camper van, mortar between bricks, a heart's regenerative therapy
     ("They parked the RV by the lake; fresh mortar between the bricks; a regenerative therapy for the heart.", []),
+    # batches 108 and 109
+    ("An RF integrated circuit (RFIC) for the receiver; furazan oxidizers; Ferromagnetic Generators (FMG); a "
+     "High-power Interference Canceller (HPIC); periscope head windows; radioisotope identifiers; the LCAC and the "
+     "Joint Maritime Assault Connector (JMAC); a miniature autonomous air vehicle; airborne multispectral remote "
+     "sensing; reusable, fly-back first stage boosters.",
+     [("RF integrated circuit", "mmic"), ("RFIC", "mmic"), ("furazan oxidizers", "energetic_material"),
+      ("Ferromagnetic Generators", "pulsed_power"), ("FMG", "pulsed_power"),
+      ("High-power Interference Canceller", "anti_jam_communications"), ("HPIC", "anti_jam_communications"),
+      ("periscope head windows", "optronic_mast"), ("radioisotope identifiers", "radiation_detector"),
+      ("LCAC", "surface_effect_vehicle"), ("Joint Maritime Assault Connector", "surface_effect_vehicle"),
+      ("JMAC", "surface_effect_vehicle"), ("miniature autonomous air vehicle", "unmanned_aerial_vehicle"),
+      ("airborne multispectral remote sensing", "multispectral_imaging"), ("first stage boosters", "rocket_stage")]),
+    # unmarked: a human motion rig, a toy periscope, a child's booster seat
+    ("A vertical linear accelerator (VLA) tests pilots; a periscope in the toy shop; a booster seat.", []),
 ]
 
 
@@ -1367,6 +1381,15 @@ def test_a_word_hyphenated_at_a_line_end_is_joined_when_it_makes_a_term(default_
         ("synthetic\naperture ra-\ndar", "synthetic_aperture_radar")]
     # halves that join into no term word stay apart: neither is a mention on its own
     assert tech(default_nlp, "The work will test small airborne imagers of the ra-\ndiant kind.") == []
+
+
+def test_a_cue_word_hyphenated_at_a_line_end_is_a_cue(default_nlp):
+    """A line end may break a cue word too ("mil-\nitary"); a hyphen inside a word on one line
+    ("mili-tary") is not read as a break of a cue word."""
+    doc = default_nlp("The sensors were adapted for use in all mil-\nitary vehicles and warfighter kits.")
+    assert [s.text for s in doc.spans[CUES_KEY]] == ["mil-\nitary vehicles", "warfighter"]
+    doc = default_nlp("The sensors were adapted for use in all mili-tary vehicles.")
+    assert [s.text for s in doc.spans[CUES_KEY]] == []
 
 
 def test_a_term_word_with_a_hyphenated_prefix_is_a_pattern_of_its_own(default_nlp):
