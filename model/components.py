@@ -275,8 +275,11 @@ class TermRuler:
         else:  # the view holds every word of the document: matched once, there
             matches = _matches_through(gapless, (self._lower, self._exact))
         if joinable is not None:
-            matches += _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4], gapless,
-                                              line_ends_only=self.label_field != "family")
+            joined, inside_words = _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4],
+                                                          gapless, line_ends_only=self.label_field != "family")
+            if inside_words:
+                matches = [m for m in matches if m[1] not in inside_words]
+            matches += joined
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -442,9 +445,9 @@ _ORTH_IDS, _LOWER_IDS = _Ids(lower=False), _Ids(lower=True)
 
 
 def _longest_matches(matches: list) -> list:
-    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in tokens
-    less the phrase gaps it crosses, where a fourth item gives it: a match across a line break
-    holds space tokens its words do not), then
+    """spaCy's ``filter_spans`` on (match id, start, end) tuples: the longest match wins (in the
+    tokens it would have on one line, where a fourth item gives it: a match across a line break or
+    a broken hyphen holds tokens its words do not), then
     the earliest, then the first found; the kept ones in document order. Only these become
     Span objects (a document has two to three times as many matches as mentions)."""
     ordered = sorted(matches, key=lambda m: (m[3] if len(m) > 3 else m[2] - m[1], -m[1]), reverse=True)
@@ -578,44 +581,65 @@ def _matches_through(gapless: tuple[Doc, np.ndarray], matchers) -> list:
     return found
 
 
+def _broken_after(doc: Doc, i: int, line_ends_only: bool = False) -> int | None:
+    """The index of the word that goes on after ``doc[i]`` when ``doc[i]`` is a word broken after
+    its hyphen ("satellite-" of "satellite-\\nbased"); None when it is not. The break is a line
+    end (one space token within a line, ``_in_line``: not a blank line, a page break or a tab) or,
+    unless ``line_ends_only``, a plain space ("satellite- based"); the next word is lower-case and
+    not one that a held-over hyphen comes before ("short- and long-term"). The rulers and the
+    classifier's words (``features.mend_broken_words``) read breaks by this one test."""
+    token = doc[i]
+    if not _is_hyphen_word(token.text):
+        return None
+    j, n = i + 1, len(doc)
+    if j < n and doc[j].is_space:
+        if not _in_line(doc[j]):
+            return None
+        j += 1
+    elif line_ends_only or not token.whitespace_:
+        return None
+    if j < n and doc[j].text[:1].islower() and doc[j].lower_ not in _SUSPENDED:
+        return j
+    return None
+
+
 def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np.ndarray,
-                           gapless: tuple[Doc, np.ndarray] | None = None, line_ends_only: bool = False) -> list:
+                           gapless: tuple[Doc, np.ndarray] | None = None,
+                           line_ends_only: bool = False) -> tuple[list, set]:
     """Matches of terms written across a broken hyphen, in ``doc``'s token indices: a hyphen
-    at a line end ("satellite-\nbased navigation", "synthetic aperture ra-\ndar") or inside a
-    word ("directed ener-gy").
+    at a line end ("satellite-\\nbased navigation", "synthetic aperture ra-\\ndar") or inside a
+    word ("directed ener-gy"); and the tokens that go on a word joined here (a match on the
+    document that starts there starts inside a word: "combust-\\nion engines" names no ion
+    engine).
 
     spaCy keeps "satellite-" as one token, and a line break as another, so the term's tokens
     ("satellite", "-", "based", ...) never follow each other. Around each word broken after its
-    hyphen (followed by a space or a line break, then a lower-case word) the matchers also run
-    over a view in which the word is split at its hyphen and the break left out; only matches
-    that cross a broken hyphen and begin and end on whole tokens of ``doc`` are kept (a term cut
-    at the hyphen, "satellite" alone, is not a mention: the word goes on). A word split by a
-    hyphen inside it ("ener", "-", "gy", with no space) is joined in the view when the joined
-    word is a word of some term (``joinable``), so "semi-conductor lasers"
-    and "infra-red detectors" are found too; so is a word broken at a line end ("ra-\ndar"),
-    where the joined word is a term word and the split one is not a pattern. The view leaves out
-    the document's other phrase gaps too (``gapless``: its view without them), so a term broken
-    at a hyphen and at a line break ("satellite-\nbased\nnavigation") is whole there.
+    hyphen (``_broken_after``) the matchers also run over a view in which the word is split at
+    its hyphen and the break left out; only matches that cross a broken hyphen and begin and end
+    on whole tokens of ``doc`` are kept (a term cut at the hyphen, "satellite" alone, is not a
+    mention: the word goes on). A word split by a hyphen inside it ("ener", "-", "gy", with no
+    space) is joined in the view when the joined word is a word of some term (``joinable``), so
+    "semi-conductor lasers" and "infra-red detectors" are found too; so is a word broken at a
+    line end ("ra-\\ndar"), where the joined word is a term word and the split one is not a
+    pattern. The view leaves out the document's other phrase gaps too (``gapless``: its view
+    without them), so a term broken at a hyphen and at a line break is whole there. Each match
+    carries its length in the tokens it would have on one line ("ener-gy" is three, "ra-\\ndar"
+    one), for ``_longest_matches``.
     ``arrays``: the document's columns of the broken-hyphen flag, ORTH, SPACY and LOWER.
-    ``line_ends_only``: only words broken at a line end (a space token after the hyphen), as for
-    cue phrases, which are looked for only in documents that have such tokens."""
+    ``line_ends_only``: only words broken at a line end, as for cue phrases, which are looked
+    for only in documents that have space tokens."""
     n = len(doc)
     broken = []
-    for i in np.flatnonzero(arrays[:, 0]).tolist():
-        if not _is_hyphen_word(doc[i].text):  # a flag is cheap to read; the few it marks are checked
-            continue
-        j = i + 1
-        if j < n and doc[j].is_space and not doc[i].whitespace_:
-            j += 1
-        if (j < n and doc[j].text[:1].islower() and (j == i + 2 or doc[i].whitespace_ and not line_ends_only)
-                and doc[j].lower_ not in _SUSPENDED):
+    for i in np.flatnonzero(arrays[:, 0]).tolist():  # a flag is cheap to read; the few it marks are checked
+        j = _broken_after(doc, i, line_ends_only)
+        if j is not None:
             broken.append((i, j))
     split = [] if line_ends_only else _split_words(doc, arrays[:, 1:], joinable)
     if not broken and not split:
-        return []
+        return [], set()
     found = []
     nexts = dict(broken)
-    joins = dict(split)
+    joins = {i: (joined, i + 2, 3) for i, joined in split}  # first part -> (word, last part, tokens on one line)
     if len(joinable):  # a word broken at a line end, joined where the whole is a term word
         for i, j in broken:
             head, tail = doc[i].text[:-1], doc[j].text
@@ -623,14 +647,15 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
             if (joined.isalpha() and get_string_id(joined.lower()) in joinable.words
                     and (get_string_id(head.lower()), get_string_id(tail.lower())) not in joinable.covered):
                 del nexts[i]
-                joins[i] = (joined, j)
+                joins[i] = (joined, j, 1)
+    inside_words = {tail for _, tail, _ in joins.values()}
     gaps = frozenset()
     if gapless is not None:
         keep = np.zeros(n, dtype=bool)
         keep[gapless[1]] = True
         gaps = frozenset(np.flatnonzero(~keep).tolist())
-    for window_start, window_end in _windows(sorted(broken + [(i, i + 2) for i in dict(split)]), n):
-        words, spaces, first, last, dashes = [], [], [], [], []
+    for window_start, window_end in _windows(sorted(broken + [(i, i + 2) for i, _ in split]), n):
+        words, spaces, first, last, dashes, weight = [], [], [], [], [], []
         i = window_start
         while i < window_end:
             token = doc[i]
@@ -644,22 +669,24 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
                 spaces += [False, False]
                 first += [i, i]
                 last += [i, i]
+                weight += [1, 1]
                 i = nexts[i]
                 continue
-            if i in joins:
-                joined, tail = joins[i] if isinstance(joins[i], tuple) else (joins[i], i + 2)
-                if tail < window_end:
-                    dashes.append(len(words))
-                    words.append(joined)
-                    spaces.append(bool(doc[tail].whitespace_))
-                    first.append(i)
-                    last.append(tail)
-                    i = tail + 1
-                    continue
+            if i in joins and joins[i][1] < window_end:
+                joined, tail, tokens = joins[i]
+                dashes.append(len(words))
+                words.append(joined)
+                spaces.append(bool(doc[tail].whitespace_))
+                first.append(i)
+                last.append(tail)
+                weight.append(tokens)
+                i = tail + 1
+                continue
             words.append(token.text)
             spaces.append(bool(token.whitespace_))
             first.append(i)
             last.append(i)
+            weight.append(1)
             i += 1
         view = Doc(doc.vocab, words=words, spaces=spaces)
         for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
@@ -671,9 +698,8 @@ def _hyphen_joined_matches(doc: Doc, matchers, joinable: "_Joinable", arrays: np
                 continue
             if (start == 0 and window_start > 0) or (end == len(words) and window_end < n):
                 continue  # may run on beyond the window; a wider window would see it whole
-            begin, stop = first[start], last[end - 1] + 1
-            found.append((match_id, begin, stop, stop - begin - sum(k in gaps for k in range(begin, stop))))
-    return found
+            found.append((match_id, first[start], last[end - 1] + 1, sum(weight[start:end])))
+    return found, inside_words
 
 
 _HYPHEN = np.uint64(get_string_id("-"))
@@ -760,7 +786,7 @@ _COMPANY_SUFFIXES = frozenset({"Inc", "Inc.", "Corp", "Corp.", "Co.", "Corporati
                                "Ltd.", "GmbH", "PLC", "plc", "AG",
                                "Laboratory", "Laboratories", "Office", "Directorate", "Agency", "Commission",
                                "Bureau", "Committee", "Council", "Association", "Institute", "Society", "Foundation",
-                               "Consortium", "Alliance", "Center", "Centre"})
+                               "Consortium", "Alliance", "Center", "Centre", "Department"})
 # (word before, suffix) of names given after the system they serve, which stays a mention:
 # "SM3 Program Office".
 _NAMED_FOR_THEIR_SYSTEM = frozenset({("Program", "Office")})

@@ -28,7 +28,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, SENT_START
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .components import CUES_KEY, TECH_KEY, _in_line, _is_hyphen_word
+from .components import CUES_KEY, TECH_KEY, _broken_after
 from .vocabulary import _EMPTY, KeyRows, _ranges
 
 WINDOW = 40
@@ -71,26 +71,24 @@ class DocArrays:
 
 
 def mend_broken_words(doc: Doc, tokens: np.ndarray, known: Callable[[np.ndarray], np.ndarray] | None) -> None:
-    """Words of ``doc`` broken after a hyphen at a line end, put back in ``tokens`` (its LOWER
-    and IS_SPACE columns). spaCy keeps "synth-" and "satellite-" as words of their own, which
-    clean text never has. The halves become one word where the classifier knows the joined
-    word ("synth-\\netic": "synthetic"; the second half is then left out like a space);
-    otherwise the first half loses its hyphen, as a compound written on one line gives
-    ("satellite-\\nbased": "satellite", "based")."""
-    n = len(doc)
+    """Words of ``doc`` broken after a hyphen at a line end (``components._broken_after``), put
+    back in ``tokens`` (its LOWER and IS_SPACE columns). spaCy keeps "synth-" and "satellite-" as
+    words of their own, which clean text never has. The halves become one word where the
+    classifier knows the joined word ("synth-\\netic": "synthetic"; the second half is then left
+    out like a space); otherwise the first half loses its hyphen, as a compound written on one
+    line gives ("satellite-\\nbased": "satellite", "based"). The new words go into the
+    vocabulary's strings, so that a trained model can name them."""
+    strings = doc.vocab.strings
     for i in np.flatnonzero(tokens[:, 2]).tolist():
-        if not 0 < i < n - 1 or not _in_line(doc[i]) or "\n" not in doc[i].text and "\r" not in doc[i].text:
+        if i == 0 or doc[i - 1].text[-1:] != "-" or _broken_after(doc, i - 1, line_ends_only=True) != i + 1:
             continue
-        head, tail = doc[i - 1].text, doc[i + 1].text
-        if not _is_hyphen_word(head) or not tail[:1].islower() or not tail.isalpha():
-            continue
-        first = get_string_id(head[:-1].lower())
-        joined = get_string_id(head[:-1].lower() + tail.lower())
-        if known is not None and known(np.array([joined], dtype=np.uint64))[0]:
-            tokens[i - 1, 0] = joined
+        first = doc[i - 1].text[:-1].lower()
+        joined = first + doc[i + 1].text.lower()
+        if known is not None and known(np.array([get_string_id(joined)], dtype=np.uint64))[0]:
+            tokens[i - 1, 0] = strings.add(joined)
             tokens[i + 1, 2] = 1
         else:
-            tokens[i - 1, 0] = first
+            tokens[i - 1, 0] = strings.add(first)
 
 
 def control_list(category: str | None) -> np.uint64:
@@ -188,6 +186,7 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
             return out
 
         if len(d.mentions):
+            sentence_cues: dict = {}  # one list per sentence, shared by its mentions' rows
             for j in range(len(d.mentions)):
                 lo, hi, s = int(m_lo[k]), int(m_hi[k]), int(m_sent[k])
                 k += 1
@@ -195,8 +194,10 @@ def build_rows(batch: list[DocArrays], window: int = WINDOW) -> Rows:
                 r_lo_tok.append(lo)
                 r_hi_tok.append(hi)
                 r_sent.append(s)
-                s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
-                r_cues.append([(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in within(s_lo, s_hi)])
+                if s not in sentence_cues:
+                    s_lo, s_hi = int(sent_starts[s]), int(sent_ends[s])
+                    sentence_cues[s] = [(int(char_start[a]), int(char_end[b - 1])) for a, b, _ in within(s_lo, s_hi)]
+                r_cues.append(sentence_cues[s])
                 extra = [c for _, _, c in within(lo, hi)]
                 r_extra.append(np.array(extra + doc_cues + _tags(d.mentions[j:j + 1]), dtype=np.uint64))
         elif cues:

@@ -40,13 +40,20 @@ def as_document(item: Item, index: int) -> Document:
 
 def split_parts(text: str, size: int = PART_CHARS) -> list[tuple[int, str]]:
     """(offset, text) parts of at most ``size`` characters, cut after a line break or a space
-    where one falls in the last fifth of a part."""
+    where one falls in the last fifth of a part, but not one that follows a word broken after
+    its hyphen ("ra-\\ndar": the part would end inside the word)."""
+    def last(sep: str, lo: int, hi: int) -> int:
+        cut = text.rfind(sep, lo, hi)
+        while cut >= 2 and text[cut - 1] == "-" and text[cut - 2].isalpha():
+            cut = text.rfind(sep, lo, cut)
+        return cut
+
     parts, start = [], 0
     while len(text) - start > size:
         end = start + size
-        cut = text.rfind("\n", end - size // 5, end)
+        cut = last("\n", end - size // 5, end)
         if cut < 0:
-            cut = text.rfind(" ", end - size // 5, end)
+            cut = last(" ", end - size // 5, end)
         end = cut + 1 if cut >= 0 else end
         parts.append((start, text[start:end]))
         start = end

@@ -939,6 +939,16 @@ def test_codes_are_found_across_part_boundaries_and_carry_their_slide(tmp_path):
     assert [(c["code"], c["page"]) for c in rec["codes"]] == [("3A001.b.5", 2)]
 
 
+def test_a_long_document_is_not_cut_inside_a_word_broken_at_a_line_end():
+    from dualuse.model import load
+    from dualuse.model.tagger import split_parts
+
+    text = ("word " * 20_000)[:99_990] + " ra-\ndar systems for the fleet."
+    assert split_parts(text)[0][1].endswith("ra-\ndar ")  # the cut waits for the word's end
+    (rec,) = load().tag([("long", text)])
+    assert rec["meta"]["parts"] == 2 and [m["term_id"] for m in rec["mentions"]] == ["radar"]
+
+
 def test_resuming_a_csv_written_with_other_columns_is_refused(corpus, tmp_path):
     (tmp_path / "old.csv.partial").write_text("id,source,military_prob\na,a,0.1\n")
     result = runner.invoke(app, ["tag", str(corpus), "-o", str(tmp_path / "old.csv"), "--resume"])

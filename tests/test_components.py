@@ -564,7 +564,7 @@ BATCH_KINDS = [
      [("Cell BE processor", "microprocessor"), ("intrusion prevention/detection", "network_intrusion_detection"),
       ("point-of-load", "power_electronics"), ("POL", "power_electronics"), ("POL", "power_electronics"),
       ("HgCdTe", "hgcdte_detector"), ("FPA", "focal_plane_array"), ("infrared detectors", "infrared_detector"),
-      ("CdZnTe", "radiation_detector"), ("fiber amplifiers", "fibre_laser"), ("diode bar stacks", "semiconductor_laser"),
+      ("CdZnTe substrates", "hgcdte_detector"), ("fiber amplifiers", "fibre_laser"), ("diode bar stacks", "semiconductor_laser"),
       ("coherent beam combining", "high_power_laser"), ("hardened-by-isolation", "radiation_hardened_electronics"),
       ("SRAM", "memory_chip"), ("Virtex", "fpga"), ("FPGA", "fpga"), ("guns", "artillery"), ("armament", "artillery"),
       ("ammunition", "ammunition")]),
@@ -1156,6 +1156,24 @@ BATCH_KINDS = [
       ("airborne multispectral remote sensing", "multispectral_imaging"), ("first stage boosters", "rocket_stage")]),
     # unmarked: a human motion rig, a toy periscope, a child's booster seat
     ("A vertical linear accelerator (VLA) tests pilots; a periscope in the toy shop; a booster seat.", []),
+    # batches 110 and 111
+    ("The Miniaturized Commandable Impulsive Acoustic Source (MCIAST); LMP-103S and AFM-315E, and HPGP; a pump for "
+     "HAN-based monopropellants; thermal batteries for fuzes; robotic and uninhabited vehicles; a Field Gate "
+     "Programmable Array; electron beam-physical vapor deposited coatings; directional finding (DF); a Compact "
+     "Magnetic Detection Set (CMDS); the Joint Common Missile; U.S. tactical aircraft and a tactical aircraft engine; "
+     "CZT substrates; a USPL system; the MicroElectronics Department at the institute.",
+     [("Miniaturized Commandable Impulsive Acoustic Source", "sonobuoy"), ("MCIAST", "sonobuoy"),
+      ("LMP-103S", "energetic_material"), ("AFM-315E", "energetic_material"), ("HPGP", "spacecraft_chemical_thruster"),
+      ("HAN", "hydroxylammonium_nitrate"), ("thermal batteries", "reserve_battery"), ("fuzes", "fuze"),
+      ("uninhabited vehicles", "uncrewed_system"), ("Field Gate Programmable Array", "fpga"),
+      ("electron beam-physical vapor deposited", "coating_equipment"), ("directional finding", "radio_direction_finding"),
+      ("DF", "radio_direction_finding"), ("Compact Magnetic Detection Set", "magnetic_anomaly_detector"),
+      ("CMDS", "magnetic_anomaly_detector"), ("Joint Common Missile", "missile"), ("tactical aircraft", "combat_aircraft"),
+      ("tactical aircraft engine", "military_turbofan"), ("CZT substrates", "hgcdte_detector"),
+      ("USPL", "ultrafast_laser")]),
+    # unmarked: a film hero, heat stored at home, a strain collection, a statistic, a university department
+    ("Han Solo flew; a thermal battery stores heat in the home; the JCM strain collection; the DF of the model; the "
+     "Laser Department.", []),
 ]
 
 
@@ -1381,6 +1399,19 @@ def test_a_word_hyphenated_at_a_line_end_is_joined_when_it_makes_a_term(default_
         ("synthetic\naperture ra-\ndar", "synthetic_aperture_radar")]
     # halves that join into no term word stay apart: neither is a mention on its own
     assert tech(default_nlp, "The work will test small airborne imagers of the ra-\ndiant kind.") == []
+
+
+def test_a_word_broken_at_a_line_end_counts_as_one_word_and_is_not_cut(default_nlp):
+    """Next to a broken word the longest term is the one the same text has on one line; a term
+    does not start inside a word joined across a line end; a blank line, a page break or a tab
+    after the hyphen is no line-end break."""
+    for broken, whole in (("a new advan-\nced reactor control rod design", "reactor control rod"),
+                          ("the infrared imaging polari-\nmeter systems", "infrared imaging"),
+                          ("a high performance RF seeker tech-\nnology", "RF seeker")):
+        assert [t for t, _, _ in tech(default_nlp, broken)] == [whole]
+    assert tech(default_nlp, "The internal combust-\nion engines of the trucks.") == []
+    for text in ("A ra-\n\ndar unit.", "A ra-\tdar unit.", "A ra-\x0cdar unit."):
+        assert tech(default_nlp, text) == [], repr(text)
 
 
 def test_a_cue_word_hyphenated_at_a_line_end_is_a_cue(default_nlp):

@@ -582,3 +582,15 @@ def test_refit_out_of_core_is_refused_before_any_work(corpus_file, tmp_path):
     with pytest.raises(CorpusError, match="in memory only"):
         train([corpus_file], tmp_path / "b", refit=True, out_of_core=True)
     assert not (tmp_path / "b").exists()
+
+
+def test_training_rows_read_words_broken_at_a_line_end():
+    """The classifier's words mend a word broken after its hyphen; training (no vocabulary to ask)
+    keeps the halves, the first without its hyphen, and every word it keeps has a name."""
+    from spacy.strings import get_string_id
+
+    from dualuse.training.prepare import rows_of
+
+    rows = rows_of(["We study ra-\ndar and the mi-\nssile; short-\nor long-range; Zyxw-\nor."], load().nlp)
+    assert {"ra", "dar", "mi", "ssile"} <= set(rows.names.values())
+    assert get_string_id("ra-") not in rows.names  # "Zyxw-" before "or" is a held-over hyphen: kept
