@@ -1174,6 +1174,19 @@ BATCH_KINDS = [
     # unmarked: a film hero, heat stored at home, a strain collection, a statistic, a university department
     ("Han Solo flew; a thermal battery stores heat in the home; the JCM strain collection; the DF of the model; the "
      "Laser Department.", []),
+    # batches 112 and 113
+    ("Corrugated quantum well infrared photoconductor (C-QWIP) detectors; auxiliary power on destroyers and "
+     "cruisers; large-scene surveillance with circular SAR; automated tape placement; small Autonomous Unmanned Ground "
+     "Systems (AUGS); clutter due to chaff and decoys; drag on the Common Aero Vehicle (CAV) and its ablation; CW "
+     "binary precursors.",
+     [("Corrugated quantum well infrared photoconductor", "focal_plane_array"), ("C-QWIP", "focal_plane_array"),
+      ("destroyers and cruisers", "warship"), ("circular SAR", "synthetic_aperture_radar"),
+      ("automated tape placement", "fibre_placement_machine"),
+      ("Autonomous Unmanned Ground Systems", "unmanned_ground_vehicle"), ("AUGS", "unmanned_ground_vehicle"),
+      ("chaff and decoys", "radar_decoy"), ("Common Aero Vehicle", "hypersonic_glide_vehicle"),
+      ("CAV", "hypersonic_glide_vehicle"), ("CW binary precursors", "cw_precursor")]),
+    # unmarked: police cars, connected cars, a data structure, a farm machine
+    ("Police cruisers patrol; the CAV fleet of connected cars; binary search trees; a chaff cutter for hay.", []),
 ]
 
 
