@@ -374,18 +374,19 @@ def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
     for an entry's context patterns under ``context_key(entry id)``; the exclusion phrases of all
     entries under ``_EXCLUDE``."""
     forms: dict = {}
-    exclusions: set[str] = set()
+    exclusions: dict[str, str] = {}  # lower-case form -> the form as written
     owners: dict[tuple[bool, str], str] = {}  # (exact case?, written form) -> the entry it belongs to
     for entry in terms.entries:
         for key, patterns in ((entry.id, entry.patterns), (context_key(entry.id), entry.context_patterns)):
             if not patterns:
                 continue
-            exact, lower = set(), set()
+            exact, lower = set(), {}  # lower: lower-case form -> the form as written
             for pattern in patterns:
                 if is_case_sensitive(pattern):
                     exact.update(surface_forms(pattern))
                 else:
-                    lower.update(form.lower() for form in surface_forms(pattern))
+                    for form in surface_forms(pattern):
+                        lower.setdefault(form.lower(), form)
             for case, written in ((True, exact), (False, lower)):
                 for form in written:
                     other = owners.setdefault((case, form), entry.id)
@@ -393,10 +394,19 @@ def token_forms(terms: Taxonomy, tokenizer: Callable) -> dict:
                         raise TaxonomyError(f"{terms.title}: {form!r} is a written form of both {other!r} and "
                                             f"{entry.id!r} (a plural, or a hyphen written as a space): keep it in one")
             forms[key] = ([[t.text for t in tokenizer(f)] for f in sorted(exact)],
-                          [[t.text for t in tokenizer(f)] for f in sorted(lower)])
-        exclusions.update(form.lower() for phrase in entry.exclude for form in surface_forms(phrase))
-    forms[_EXCLUDE] = ([], [[t.text for t in tokenizer(f)] for f in sorted(exclusions)])
+                          [_lower_tokens(tokenizer, lower[f]) for f in sorted(lower)])
+        for phrase in entry.exclude:
+            for form in surface_forms(phrase):
+                exclusions.setdefault(form.lower(), form)
+    forms[_EXCLUDE] = ([], [_lower_tokens(tokenizer, exclusions[f]) for f in sorted(exclusions)])
     return forms
+
+
+def _lower_tokens(tokenizer: Callable, form: str) -> list[str]:
+    """The lower-case texts of ``form``'s tokens, tokenized as written: lower-casing first would
+    split "IM explosive" as "im" is split (a tokenizer exception: "I", "m"), and documents,
+    tokenized as written, never hold those two tokens."""
+    return [t.text.lower() for t in tokenizer(form)]
 
 
 def _private_tokenizer(nlp: Language) -> Callable:
@@ -818,14 +828,19 @@ def _outside_company_names(doc: Doc, spans: list[Span]) -> list[Span]:
         company = False
         first = span.text[:1]
         if first.isupper() or first.isdigit():
-            i = span.end
-            while i < n and i - span.end <= _COMPANY_GAP:
+            i, words = span.end, 0
+            while i < n and words <= _COMPANY_GAP:
+                if _in_line(doc[i]):  # a line break or a second space inside the name
+                    i += 1
+                    continue
+                words += 1
                 text = doc[i].text
                 if _is_company_suffix(doc, i):
                     company = True
                     break
                 if text == ",":  # only just before the suffix ("Systems, Inc.")
-                    if not (i + 1 < n and _is_company_suffix(doc, i + 1)):
+                    after = _skip_space(doc, i + 1)
+                    if not (after < n and _is_company_suffix(doc, after)):
                         break
                 elif not (text == "&" or text[:1].isupper()):
                     break

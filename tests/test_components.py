@@ -1187,6 +1187,19 @@ BATCH_KINDS = [
       ("CAV", "hypersonic_glide_vehicle"), ("CW binary precursors", "cw_precursor")]),
     # unmarked: police cars, connected cars, a data structure, a farm machine
     ("Police cruisers patrol; the CAV fleet of connected cars; binary search trees; a chaff cutter for hay.", []),
+    # batches 114 and 115
+    ("Ka Common Data Link (CDL) bands and a TCDL link; a 100 lbf reaction control engine (RCEs); a multi-functional IM "
+     "compliant composite case for solid rocket motors; a chirped-pulsed amplifier; satellites vulnerable to a direct "
+     "ascent launch; Riverine Assault Boats; gamma ray attenuation under 137Cs; the University  of  Missouri  Research  "
+     "Reactor  Center.",
+     [("Common Data Link", "tactical_data_link"), ("CDL", "tactical_data_link"), ("TCDL", "tactical_data_link"),
+      ("reaction control engine", "spacecraft_chemical_thruster"), ("RCEs", "spacecraft_chemical_thruster"),
+      ("IM compliant composite case", "rocket_motor_case"), ("solid rocket motors", "solid_rocket_motor"),
+      ("chirped-pulsed amplifier", "ultrafast_laser"), ("satellites", "satellite"),
+      ("direct ascent launch", "anti_satellite_weapon"), ("Riverine Assault Boats", "warship"),
+      ("137Cs", "radioactive_source")]),
+    # unmarked: a driver's licence, a phone's case, a direct launch of a product
+    ("A CDL holder drove the truck; a composite case for the phone; the launch was direct.", []),
 ]
 
 
@@ -1425,6 +1438,13 @@ def test_a_word_broken_at_a_line_end_counts_as_one_word_and_is_not_cut(default_n
     assert tech(default_nlp, "The internal combust-\nion engines of the trucks.") == []
     for text in ("A ra-\n\ndar unit.", "A ra-\tdar unit.", "A ra-\x0cdar unit."):
         assert tech(default_nlp, text) == [], repr(text)
+
+
+def test_a_pattern_word_that_lower_cased_is_a_tokenizer_exception_still_matches(default_nlp):
+    """Lower-case forms are tokenized as written: "im" alone is split like "Im" ("I", "m"), but a
+    document's "IM" is one token."""
+    assert [(t, i) for t, _, i in tech(default_nlp, "They qualified an IM explosive fill.")] == [
+        ("IM explosive", "insensitive_high_explosive")]
 
 
 def test_a_cue_word_hyphenated_at_a_line_end_is_a_cue(default_nlp):
