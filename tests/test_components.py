@@ -630,7 +630,8 @@ BATCH_KINDS = [
       ("attitude/orbit determination and control system", "spacecraft_attitude_control"),
       ("AODCS", "spacecraft_attitude_control"), ("spacecraft", "satellite"), ("RLV", "space_launch_vehicle"),
       ("Sectera Edge", "secure_telephone"), ("SME-PED", "secure_telephone"), ("STU-III", "secure_telephone"),
-      ("gamma ray detectors", "radiation_detector"), ("hydrogen peroxide", "hydrogen_peroxide")]),
+      ("gamma ray detectors", "radiation_detector"), ("hydrogen peroxide", "hydrogen_peroxide"),
+      ("monopropellant", "propellant")]),
     # unmarked: an act's name, the missile-technology control reason, peroxide as a disinfectant, names of
     # laboratories, directorates and offices
     ("Forms under the National Firearms Act. UAS controlled for Missile Technology (MT) reasons. Hydrogen peroxide "
@@ -1164,7 +1165,8 @@ BATCH_KINDS = [
      "CZT substrates; a USPL system; the MicroElectronics Department at the institute.",
      [("Miniaturized Commandable Impulsive Acoustic Source", "sonobuoy"), ("MCIAST", "sonobuoy"),
       ("LMP-103S", "energetic_material"), ("AFM-315E", "energetic_material"), ("HPGP", "spacecraft_chemical_thruster"),
-      ("HAN", "hydroxylammonium_nitrate"), ("thermal batteries", "reserve_battery"), ("fuzes", "fuze"),
+      ("HAN", "hydroxylammonium_nitrate"), ("monopropellants", "propellant"), ("thermal batteries", "reserve_battery"),
+      ("fuzes", "fuze"),
       ("uninhabited vehicles", "uncrewed_system"), ("Field Gate Programmable Array", "fpga"),
       ("electron beam-physical vapor deposited", "coating_equipment"), ("directional finding", "radio_direction_finding"),
       ("DF", "radio_direction_finding"), ("Compact Magnetic Detection Set", "magnetic_anomaly_detector"),
@@ -1200,6 +1202,20 @@ BATCH_KINDS = [
       ("137Cs", "radioactive_source")]),
     # unmarked: a driver's licence, a phone's case, a direct launch of a product
     ("A CDL holder drove the truck; a composite case for the phone; the launch was direct.", []),
+    # batches 116 and 117
+    ("Shells need a neutron source; tube-based neutron sources; an RDD attack with radioactive cesium; a Mars "
+     "ascent vehicle (MAV) with Flexseal TVC on the first stage motor; two energetic salts; supersonic combustion "
+     "engines for global strike weapons; the Tomahawk inventory of 2,500 missiles; thoria-plutonia fuel; NOFB "
+     "monopropellants; QCW arrays in rangefinders and target designators for the laser.",
+     [("neutron source", "neutron_generator"), ("tube-based neutron sources", "neutron_generator"),
+      ("RDD", "radiological_weapon"), ("Mars ascent vehicle", "space_launch_vehicle"), ("MAV", "space_launch_vehicle"),
+      ("TVC", "thrust_vectoring"), ("energetic salts", "energetic_material"),
+      ("supersonic combustion engines", "scramjet"), ("global strike weapons", "hypersonic_missile"),
+      ("Tomahawk", "cruise_missile"), ("missiles", "missile"), ("thoria-plutonia fuel", "nuclear_fuel"),
+      ("NOFB monopropellants", "spacecraft_chemical_thruster"), ("QCW arrays", "semiconductor_laser"),
+      ("rangefinders", "laser_rangefinder"), ("target designators", "laser_designator"), ("laser", "laser")]),
+    # unmarked: a telephone survey, an axe, a golfer's rangefinder, a television advert
+    ("An RDD survey of households by random digit dialing; a Tomahawk axe; a golf rangefinder; the TVC ad.", []),
 ]
 
 
