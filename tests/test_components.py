@@ -1216,6 +1216,21 @@ BATCH_KINDS = [
       ("rangefinders", "laser_rangefinder"), ("target designators", "laser_designator"), ("laser", "laser")]),
     # unmarked: a telephone survey, an axe, a golfer's rangefinder, a television advert
     ("An RDD survey of households by random digit dialing; a Tomahawk axe; a golf rangefinder; the TVC ad.", []),
+    # batches 118 and 119
+    ("Ultra Short Pulse (USP) laser technology; the JSF clutch for the STOVL F-35B; brownout for military rotorcraft; "
+     "a controlled reception pattern array (CRPA); air dispersed chaff; radioxenon detection systems; the Advanced "
+     "Stirling Radioisotope Generator (ASRG); radiation hard by process (RHBP) foundries; memristor-based RAM; "
+     "high-power laser diodes; the Radiant Mercury guard.",
+     [("Ultra Short Pulse", "ultrafast_laser"), ("USP", "ultrafast_laser"), ("laser", "laser"),
+      ("JSF", "combat_aircraft"), ("F-35B", "combat_aircraft"), ("military rotorcraft", "attack_helicopter"),
+      ("controlled reception pattern array", "anti_jam_gnss_antenna"), ("CRPA", "anti_jam_gnss_antenna"),
+      ("air dispersed chaff", "radar_decoy"), ("radioxenon detection systems", "radiation_detector"),
+      ("Advanced Stirling Radioisotope Generator", "betavoltaic_battery"), ("ASRG", "betavoltaic_battery"),
+      ("radiation hard by process", "radiation_hardened_electronics"), ("RHBP", "radiation_hardened_electronics"),
+      ("memristor-based RAM", "memory_chip"), ("high-power laser diodes", "semiconductor_laser"),
+      ("Radiant Mercury", "cross_domain_solution")]),
+    # unmarked: a web framework, an engine, a farm's chaff
+    ("The JSF web framework renders pages; a memory of the stirling engine; chaff from the wheat.", []),
 ]
 
 
