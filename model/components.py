@@ -830,11 +830,12 @@ def _outside_company_names(doc: Doc, spans: list[Span]) -> list[Span]:
         if first.isupper() or first.isdigit():
             i, words = span.end, 0
             while i < n and words <= _COMPANY_GAP:
-                if _in_line(doc[i]):  # a line break or a second space inside the name
+                token = doc[i]
+                if token.is_space and _in_line(token):  # a line break or a second space inside the name
                     i += 1
                     continue
                 words += 1
-                text = doc[i].text
+                text = token.text
                 if _is_company_suffix(doc, i):
                     company = True
                     break
