@@ -212,8 +212,7 @@ class TermRuler:
         (tokens "multi", "-", "sensor"), found on the document itself, and only the other
         splits need a view (``_hyphen_joined_matches``)."""
         if self._joinable_table is None:
-            words = {w.lower() for exact, lower in self.forms.values()
-                     for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()}
+            words = self._form_words()
             splits = {w: [(p, w[len(p):]) for p in _PREFIXES_BY_START.get(w[:2], ())
                           if w.startswith(p) and len(w) - len(p) >= 3] for w in words}
             splits = {w: s for w, s in splits.items() if s}
@@ -229,10 +228,14 @@ class TermRuler:
     def _cue_joinable(self) -> "_Joinable":
         """The cue words a hyphen may split ("mil-\\nitary"), made once; no patterns added."""
         if self._joinable_table is None:
-            self._joinable_table = _Joinable({w.lower() for exact, lower in self.forms.values()
-                                              for form in (*exact, *lower) for w in form
-                                              if len(w) >= 5 and w.isalpha()})
+            self._joinable_table = _Joinable(self._form_words())
         return self._joinable_table
+
+    def _form_words(self) -> set:
+        """The lower-case words of five letters or more in the ruler's forms: those a hyphen may
+        split (``_joinable``, ``_cue_joinable``)."""
+        return {w.lower() for exact, lower in self.forms.values()
+                for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()}
 
     def _words_of(self, entry_id: str) -> frozenset:
         """The lower-case words of an entry's name and patterns (to tell whether a phrase is
@@ -260,15 +263,14 @@ class TermRuler:
         # matchers. Cue phrases get no such patterns; they are joined only where a document has
         # space tokens, where a line end may break a word ("mil-\nitary").
         joinable = self._joinable() if self.label_field == "family" else None
+        if joinable is None:
+            spaces = doc.to_array(IS_SPACE)
+            if spaces.any():
+                joinable = self._cue_joinable()
         if joinable is not None:
             # one read of the token array serves the hyphen and line-break views and the acronym checks
             arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE]).reshape(-1, 5)
             spaces = arrays[:, 4]
-        else:
-            spaces = doc.to_array(IS_SPACE)
-            if spaces.any():
-                joinable = self._cue_joinable()
-                arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE]).reshape(-1, 5)
         gapless = _gapless_view(doc, spaces) if spaces.any() else None
         if gapless is None:
             matches = self._lower(doc) + self._exact(doc)
