@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +26,9 @@ from typing import Iterator
 NEEDS_DASK = "--scheduler needs Dask: pip install 'dualuse[dask]'"
 SHARD_FILES = 256
 SHARD_BYTES = 1024 * 1024
+# A shard whose task the scheduler cancelled (it forgets a task, and may drop the bundle scattered to
+# a worker that died) is submitted again under a new key, this many times at most.
+RESUBMITS = 3
 
 
 class DistributedError(Exception):
@@ -201,20 +205,39 @@ def run_distributed(inputs: list[str], *, scheduler: str, output: Path | None, m
         futures = as_completed()
 
         shard_of: dict = {}
+        attempts: dict = {}
         run_id = os.urandom(4).hex()
+
+        def submit_shard(shard):
+            attempt = attempts.get(shard.index, 0)
+            future = client.submit(tag_shard, shard, shipped, options, thresholds, batch_size,
+                                   key=f"dualuse-shard-{run_id}-{shard.index}-{attempt}", retries=2, pure=False)
+            shard_of[future.key] = shard
+            futures.add(future)
 
         def submit(n):
             for shard in [s for _, s in zip(range(n), pending)]:
-                future = client.submit(tag_shard, shard, shipped, options, thresholds, batch_size,
-                                       key=f"dualuse-shard-{run_id}-{shard.index}", retries=2, pure=False)
-                shard_of[future.key] = shard.index
-                futures.add(future)
+                submit_shard(shard)
 
         submit(window)
         next_out = 0
         for future in futures:
-            lines = future.result()
-            index = shard_of.pop(future.key)
+            shard = shard_of.pop(future.key)
+            try:
+                lines = future.result()
+            except CancelledError as exc:
+                attempts[shard.index] = attempts.get(shard.index, 0) + 1
+                if attempts[shard.index] > RESUBMITS:
+                    raise DistributedError(f"shard {shard.index} was cancelled {attempts[shard.index]} times "
+                                           f"by the scheduler ({exc}); the finished shards are kept in {parts}"
+                                           + (": --resume continues the run" if output is not None else "")
+                                           ) from None
+                # the bundle's files, scattered one future each: scattered again if any was lost
+                if any(f.status != "finished" for f in shipped.values()):
+                    shipped = client.scatter(bundle, broadcast=True)
+                submit_shard(shard)
+                continue
+            index = shard.index
             tmp = parts / f".{index:06d}.tmp"
             tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
             os.replace(tmp, parts / f"{index:06d}.jsonl")

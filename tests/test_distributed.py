@@ -60,10 +60,17 @@ def test_local_cluster_output_is_byte_identical_to_one_process(inputs, small_sha
     assert {"csv1", "csv2", "arr1", "arr2"} <= set(ids)
 
 
+def _run_on(client, inputs, out):
+    """Every record of a distributed run on ``client``, written to ``out``."""
+    from dualuse.corpora.readers import ReadOptions
+
+    return list(distributed.run_distributed(inputs, scheduler="unused", output=out, model=None,
+                                            options=ReadOptions(), thresholds=None, batch_size=8,
+                                            force=False, resume=False, client=client))
+
+
 def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path):
     from dask.distributed import Client, LocalCluster
-
-    from dualuse.corpora.readers import ReadOptions
 
     for i in range(60, 400):
         (tmp_path / "docs" / f"{i:03d}.txt").write_text((MIL if i % 3 == 0 else CIV) + f" Item {i}.")
@@ -82,14 +89,44 @@ def test_killed_worker_costs_a_retry_not_a_record(inputs, small_shards, tmp_path
 
         killer = threading.Thread(target=kill_one_after_the_first_shards)
         killer.start()
-        records = list(distributed.run_distributed(inputs, scheduler="unused", output=tmp_path / "o.jsonl",
-                                                   model=None, options=ReadOptions(), thresholds=None,
-                                                   batch_size=8, force=False, resume=False, client=client))
+        records = _run_on(client, inputs, tmp_path / "o.jsonl")
         killer.join()
     assert killed["parts_done"] < 40, "the worker died while shards were still running"
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids)) == 401 + 4 + 52  # files, CSV and JSON rows, JSONL lines
     assert ids[:3] == [os.path.join(inputs[0], n) for n in ("000.txt", "001.txt", "002.txt")]
+
+
+def test_a_shard_the_scheduler_cancels_is_submitted_again(inputs, small_shards, tmp_path, monkeypatch):
+    """The scheduler may cancel a task ("already forgotten") when a worker dies at the wrong moment:
+    the shard is submitted again under a new key, and after ``RESUBMITS`` cancellations the run
+    stops with a message, its finished shards kept."""
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        submit, cancelled = client.submit, []
+        doomed = ["-1-0"]  # endings (shard index, attempt) of the task keys cancelled as soon as submitted
+
+        def cancelling_submit(*args, key, **kwargs):
+            future = submit(*args, key=key, **kwargs)
+            if key.endswith(tuple(doomed)):
+                cancelled.append(key)
+                client.cancel([future])
+            return future
+
+        monkeypatch.setattr(client, "submit", cancelling_submit)
+        ids = [r["id"] for r in _run_on(client, inputs, tmp_path / "once.jsonl")]
+        assert len(cancelled) == 1 and cancelled[0].endswith("-1-0")
+        assert len(ids) == len(set(ids)) == 61 + 4 + 52  # every record once, none lost
+        assert not (tmp_path / "once.jsonl.parts").exists()
+
+        cancelled.clear()
+        doomed[:] = [f"-1-{attempt}" for attempt in range(distributed.RESUBMITS + 1)]  # every attempt of shard 1
+        with pytest.raises(distributed.DistributedError, match="cancelled 4 times.*--resume"):
+            _run_on(client, inputs, tmp_path / "always.jsonl")
+        assert len(cancelled) == distributed.RESUBMITS + 1
+        assert (tmp_path / "always.jsonl.parts").is_dir()
 
 
 def test_resume_skips_finished_shards(inputs, small_shards, tmp_path):
