@@ -195,6 +195,16 @@ class TermRuler:
             if entry.context_patterns:
                 self._context_of[strings[context_key(entry.id)]] = (
                     strings.add(entry.id), np.array([get_string_id(w) for w in entry.context], dtype=np.uint64))
+        # Defence funders' SBIR/STTR topic numbers name the entry of their funder (a cue list
+        # without that entry reads none of them).
+        self._topic_cues = {} if self.label_field == "family" else {
+            prefix: (strings.add(terms.by_id[cue].label), strings.add(cue))
+            for prefix, cue in _TOPIC_FUNDER_CUE.items() if cue in terms.by_id}
+        # The words that let a document's topic numbers be read are matched with the cues (no
+        # second pass over the document); their matches are taken out before the cue spans are made.
+        self._topic_gate = strings.add(_TOPIC_GATE) if self._topic_cues else 0
+        if self._topic_gate:
+            self._lower.add(_TOPIC_GATE, [_lower_pattern([w]) for w in _TOPIC_WORDS])
         # Phrases in which a pattern names something else ("frigate tuna"): they win as the
         # longer match and are then dropped.
         self._exclude_key = strings.add(_EXCLUDE)
@@ -282,6 +292,10 @@ class TermRuler:
             if inside_words:
                 matches = [m for m in matches if m[1] not in inside_words]
             matches += joined
+        topic_words = False
+        if self._topic_gate:
+            kept = [m for m in matches if m[0] != self._topic_gate]
+            topic_words, matches = len(kept) < len(matches), kept
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -295,6 +309,10 @@ class TermRuler:
             designations = _equipment_designations(doc, arrays[:, 1], self.terms.by_id)
             if designations:
                 spans = filter_spans(spans + designations)
+        elif topic_words:
+            topics = _topic_numbers(doc, self._topic_cues)
+            if topics:
+                spans = filter_spans(spans + topics)
         if self.resolve_acronyms and spans:
             spans = _with_defined_acronyms(doc, spans, self._entry_of)
             spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
@@ -869,6 +887,37 @@ def _in_context(doc: Doc, spans: list[Span], context_of: dict) -> list[Span]:
         if np.isin(window, words).any():
             kept.append(Span(doc, span.start, span.end, label=span.label, span_id=entry_id))
     return kept
+
+
+# SBIR and STTR topic numbers of the defence funders: "N08-053" (Navy), "AF081-068" (Air Force),
+# "A09-081" (Army), "MDA07-008", "SOCOM08-002", "SB082-007" (DARPA), "N08-T029" (an STTR topic).
+# The letters name the funder, so the number is a cue of that funder's entry, as if the funder
+# had been named: an abstract may give no other sign that the Navy asked for the work. The digits
+# are the year (00-29), then the solicitation round (1-3) where there is one: "A330-200" (an
+# aircraft model) is not a topic. Read only in documents that speak of a topic, a solicitation,
+# SBIR, STTR or a phase.
+_TOPIC_FUNDER_CUE = {"N": "mil_navy", "AF": "mil_air_force", "A": "mil_army", "MDA": "mil_missile_defense",
+                     "SOCOM": "mil_defense_program", "SB": "mil_defense_program", "DARPA": "mil_defense_program",
+                     "OSD": "mil_dod", "DTRA": "mil_dod", "CBD": "mil_dod", "DLA": "mil_dod", "DHP": "mil_dod",
+                     "DHA": "mil_dod", "NGA": "mil_dod"}
+_TOPIC_NUMBER = re.compile(r"\b(%s)[0-2]\d[1-3]?-T?\d{2,4}\b" % "|".join(sorted(_TOPIC_FUNDER_CUE, key=len, reverse=True)))
+_TOPIC_WORDS = ("sbir", "sttr", "topic", "topics", "solicitation", "phase")
+_TOPIC_GATE = "dualuse_topic_words"
+
+
+def _topic_numbers(doc: Doc, cues: dict) -> list[Span]:
+    """Cue spans of the defence funders' topic numbers in ``doc`` (see ``_TOPIC_FUNDER_CUE``), for
+    a document that has one of ``_TOPIC_WORDS`` (the caller knows from its matches)."""
+    spans = []
+    for m in _TOPIC_NUMBER.finditer(doc.text):
+        if m.group(1) not in cues:
+            continue
+        label, cue = cues[m.group(1)]
+        # whole tokens: a quote glued to the number ('A09-081"Identity') leaves its last token longer
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            spans.append(Span(doc, span.start, span.end, label=label, span_id=cue))
+    return spans
 
 
 _MAX_ACRONYM_TOKENS = 5

@@ -344,6 +344,23 @@ def test_us_equipment_designations_are_mentions_of_the_kind_their_letters_name(d
     assert [t for t, _, _ in tech(default_nlp, "It carries the AN/SPY-1D(V) radar.")] == ["AN/SPY-1D(V)", "radar"]
 
 
+def test_defence_funders_topic_numbers_are_cues_of_their_funder(default_nlp):
+    def cues(text):
+        doc = default_nlp(text)
+        return [(s.text, s.label_, s.id_) for s in doc.spans[CUES_KEY]]
+
+    text = ("This Phase II effort answers SBIR topic N08-053; it builds on AF081-068, A09-081 and "
+            "MDA07-005, on the STTR N08-T029 and on solicitation SB082-011.")
+    assert cues(text) == [("N08-053", "military", "mil_navy"), ("AF081-068", "military", "mil_air_force"),
+                          ("A09-081", "military", "mil_army"), ("MDA07-005", "military", "mil_missile_defense"),
+                          ("N08-T029", "military", "mil_navy"), ("SB082-011", "military", "mil_defense_program")]
+    # a quote glued to the number: the cue takes the whole token
+    assert [c[2] for c in cues('Topic A09-081"Identity Management" asks for it.')] == ["mil_army"]
+    # aircraft models and part numbers are not topics, and a code outside a topic-speaking document is not read
+    assert cues("This phase covers the Airbus Model A330-200 and A340-300 airplanes and part N95-100.") == []
+    assert cues("Replace valve A09-081 on the pump.") == []
+
+
 def test_the_last_part_of_a_hyphenated_acronym_stands_for_the_term_it_abbreviates(default_nlp):
     text = ("An IMS is fast. The electrospray ionization ion mobility spectrometry (ESI-IMS) method "
             "feeds the IMS drift tube.")
@@ -1231,6 +1248,90 @@ BATCH_KINDS = [
       ("Radiant Mercury", "cross_domain_solution")]),
     # unmarked: a web framework, an engine, a farm's chaff
     ("The JSF web framework renders pages; a memory of the stirling engine; chaff from the wheat.", []),
+    # blind batches 120 and 121
+    ("The air cushioned vehicle (ACV) hull; a laser against rockets, artillery, and mortars (RAM) and C-RAM; "
+     "decontamination after exposure to chemical agents; the Navy megawatt-class FEL; Yellow fever virus (YFV) "
+     "and YFV vaccines; Japanese encephalitis virus, CHIKV, Sin Nombre virus and Machupo virus.",
+     [("air cushioned vehicle", "surface_effect_vehicle"), ("ACV", "surface_effect_vehicle"), ("laser", "laser"),
+      ("rockets, artillery, and mortars", "artillery"), ("RAM", "artillery"), ("C-RAM", "artillery"),
+      ("exposure to chemical agents", "chemical_warfare_agent"), ("megawatt-class FEL", "free_electron_laser"),
+      ("Yellow fever virus", "yellow_fever_virus"), ("YFV", "yellow_fever_virus"), ("YFV", "yellow_fever_virus"),
+      ("Japanese encephalitis virus", "japanese_encephalitis_virus"), ("CHIKV", "chikungunya_virus"),
+      ("Sin Nombre virus", "hantavirus"), ("Machupo virus", "south_american_haemorrhagic_fever_virus")]),
+    # unmarked: cleaning chemicals, a computer's memory, energy levels
+    ("Chemical agents for cleaning the floor; the RAM of the computer; FEL energy levels.", []),
+    # blind batches 122 and 123
+    ("Pathogens such as E. coli O157; for DDG and all other class ships; a CDRE tested for thrust in detonation "
+     "combustion; the infrared focalplane array; the radar interleaves MMTI modes; the FEG of explosively driven "
+     "pulsed power; the first d36 underwater projector; computer numerically controlled grinding; the "
+     "Laboratory for Laser Energetics.",
+     [("E. coli O157", "shiga_toxin"), ("DDG", "warship"), ("CDRE", "detonation_engine"),
+      ("infrared focalplane array", "focal_plane_array"), ("radar", "radar"), ("MMTI", "radar"), ("FEG", "pulsed_power"),
+      ("pulsed power", "pulsed_power"), ("underwater projector", "sonar_transducer"),
+      ("computer numerically controlled", "cnc_machine_tool")]),
+    # unmarked: a commodore, a gene, a survey's figures, a test score
+    ("The CDRE of the squadron; the DDG gene; FEG values in a survey; MMTI scores.", []),
+    # blind batches 124 and 125
+    ("Electric-propelled GMLRS rounds; an explosive detector on a cart; undersea electromagnetic sensors; a "
+     "wireless network for use in jet turbines.",
+     [("GMLRS", "rocket_artillery"), ("explosive detector", "explosives_detector"),
+      ("undersea electromagnetic sensors", "underwater_electric_field_sensor"), ("jet turbines", "gas_turbine_engine")]),
+    # unmarked: a company whose name starts with a technology
+    ("Directed Energy Solutions (DES) proposes a cryogenic stack.", []),
+    # blind batches 126 and 127
+    ("Coatings for large caliber weapon systems; the Navy STUAS platform; developing a MWS against missile "
+     "threats; GMTI and AMTI tracking; cryptographic protection of links; improved radiation hardness of CMOS "
+     "circuits; a MOSHFET; C/C components; a dual-pulse motor; thermal imagery.",
+     [("large caliber weapon systems", "gun_barrel"), ("STUAS", "unmanned_aerial_vehicle"),
+      ("MWS", "aircraft_missile_protection"), ("missile", "missile"), ("GMTI", "radar"), ("AMTI", "radar"),
+      ("cryptographic protection", "cryptography"), ("radiation hardness", "radiation_hardened_electronics"),
+      ("MOSHFET", "gan_transistor"), ("C/C components", "carbon_carbon_composite"),
+      ("dual-pulse motor", "solid_rocket_motor"), ("thermal imagery", "thermal_imaging_camera")]),
+    # unmarked: a company, an acronym and a polymer's hardness
+    ("Carbon-Carbon Advanced Technologies will help; the MWS of the firm; radiation hardness of the film.", []),
+    # blind batches 128 and 129
+    ("A germanium blocked-impurity-band (BIB) detector; the layers of BIBs. Rings for the CH-54 helicopter. "
+     "Countermeasures (CIRCM) and lasers. A dewar for all 3rd Gen FPAs. Tonpilz projectors for underwater "
+     "use. The ADC uses SiGe BiCMOS technology.",
+     [("germanium", "germanium"), ("blocked-impurity-band", "infrared_detector"), ("BIB", "infrared_detector"),
+      ("BIBs", "infrared_detector"), ("CH-54 helicopter", "attack_helicopter"), ("CIRCM", "aircraft_missile_protection"),
+      ("lasers", "laser"), ("3rd Gen FPAs", "focal_plane_array"), ("Tonpilz projectors", "sonar_transducer"),
+      ("ADC", "analog_to_digital_converter")]),
+    # unmarked: a baby's bib, accounts and an MRI measure
+    ("A bib for the baby; FPAs in the accounting report; the ADC value in MRI.", []),
+    # blind batches 130 and 131
+    ("Systems designed for the hypergols of interest; a solid-state IR flare; threat warning systems for "
+     "aircraft against missiles; the Radio Frequency Vehicle Stopper (RFVS); the Battlefield Airborne "
+     "Communications Node (BACN).",
+     [("hypergols", "hypergolic_propellant"), ("solid-state IR flare", "aircraft_missile_protection"),
+      ("threat warning systems", "aircraft_missile_protection"), ("missiles", "missile"),
+      ("Radio Frequency Vehicle Stopper", "directed_energy_weapon"), ("RFVS", "directed_energy_weapon"),
+      ("Battlefield Airborne Communications Node", "tactical_data_link"), ("BACN", "tactical_data_link")]),
+    # unmarked: a genetic expression system, a flood warning system, a star's flares
+    ("The GAL4/UAS binary expression system and UAS-GAL4 lines; threat warning systems for floods.", []),
+    ("Infrared flares from the galactic centre were seen again.", []),
+    # blind batches 132 and 133
+    ("A scintillator, Cs2LiYCl6:Ce (CLYC), enriched with 6Li. Range-Resolved Doppler Imaging (RRDI) ladar. "
+     "Long-wave nBn detectors. Antennas jamming IED triggers: a low profile CREW antenna. ORS goals of "
+     "spacecraft/ELV rapid launch. Fibers such as IM9.",
+     [("scintillator", "radiation_detector"), ("Cs2LiYCl6:Ce", "radiation_detector"), ("CLYC", "radiation_detector"),
+      ("6Li", "lithium_6"), ("Range-Resolved Doppler Imaging", "lidar"), ("RRDI", "lidar"), ("ladar", "lidar"),
+      ("nBn detectors", "focal_plane_array"), ("jamming", "radio_jammer"), ("IED", "improvised_explosive_device"),
+      ("CREW antenna", "counter_ied_jammer"), ("spacecraft", "satellite"), ("ELV", "space_launch_vehicle"),
+      ("IM9", "carbon_fibre")]),
+    # unmarked: a survey's score and a ship's crew antenna
+    ("The ELV score in the survey; the crew antenna on the ship mast.", []),
+    # blind batches 134 and 135
+    ("CMARS for F/A 18 flight planning. Goggles and ballistic shields. The Laser Engineered Net Shaping (LENS) "
+     "process repairs IBRs; LENS is additive. Iridium lined rhenium chambers. Multispectral zinc sulfide "
+     "windows. Detecting Coxiella antigen. Sensors for ATR in ISR. Passive coherent combining.",
+     [("F/A 18", "combat_aircraft"), ("ballistic shields", "body_armour"),
+      ("Laser Engineered Net Shaping", "metal_additive_manufacturing"), ("LENS", "metal_additive_manufacturing"),
+      ("LENS", "metal_additive_manufacturing"), ("Iridium lined rhenium chambers", "liquid_rocket_engine"),
+      ("Multispectral zinc sulfide", "infrared_optics"), ("Coxiella", "coxiella_burnetii"),
+      ("ATR", "automatic_target_recognition"), ("Passive coherent combining", "high_power_laser")]),
+    # unmarked: a camera's lens in capitals, a spectroscopy technique, a phosphor
+    ("THE LENS OF THE CAMERA. ATR spectroscopy of the film. Zinc sulfide phosphors glow.", []),
 ]
 
 
@@ -1278,6 +1379,19 @@ def test_a_full_stop_after_a_mixed_case_word_is_split_off(default_nlp):
     assert [t.text for t in default_nlp.make_doc("U.S. Inc. Ph.D. e.g. Mr. Smith")] == [
         "U.S.", "Inc.", "Ph.D.", "e.g.", "Mr.", "Smith"]
     assert [t.text for t in default_nlp.make_doc("the F-35A. Then")] == ["the", "F-35A", ".", "Then"]
+
+
+def test_a_full_stop_glued_between_an_acronym_and_the_next_sentence_is_split_off(default_nlp):
+    """"on a UAV.The result" kept "UAV.The" as one token, so the drone and the sentence end were
+    lost (12 times in the SBIR and Federal Register texts); abbreviations and a capital after a
+    single letter stay as spaCy's English rules leave them."""
+    doc = default_nlp("Test flights on a UAV.The result is good. Systems used by the DOD.Phase II goes on.")
+    assert [(s.text, s.id_) for s in doc.spans[TECH_KEY]] == [("UAV", "unmanned_aerial_vehicle")]
+    assert [c.text for c in doc.spans[CUES_KEY]] == ["DOD"]
+    assert [s.text for s in doc.sents] == ["Test flights on a UAV.", "The result is good.",
+                                           "Systems used by the DOD.", "Phase II goes on."]
+    assert [t.text for t in default_nlp.make_doc("U.S.The end; U.S.A.Today")] == [
+        "U.S.The", "end", ";", "U.S.A.Today"]
 
 
 def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
