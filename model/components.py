@@ -273,6 +273,7 @@ class TermRuler:
         # matchers. Cue phrases get no such patterns; they are joined only where a document has
         # space tokens, where a line end may break a word ("mil-\nitary").
         joinable = self._joinable() if self.label_field == "family" else None
+        arrays = None
         if joinable is None:
             spaces = doc.to_array(IS_SPACE)
             if spaces.any():
@@ -286,16 +287,50 @@ class TermRuler:
             matches = self._lower(doc) + self._exact(doc)
         else:  # the view holds every word of the document: matched once, there
             matches = _matches_through(gapless, (self._lower, self._exact))
+        orths = arrays[:, 1] if joinable is not None else doc.to_array(ORTH)
+        groups = _acronym_groups(doc, orths)
+        across = _matches_across_groups(doc, orths, groups, (self._lower, self._exact), gapless) if groups else []
         if joinable is not None:
             joined, inside_words = _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4],
                                                           gapless, line_ends_only=self.label_field != "family")
             if inside_words:
                 matches = [m for m in matches if m[1] not in inside_words]
+                across = [m for m in across if m[1] not in inside_words]
             matches += joined
         topic_words = False
         if self._topic_gate:
             kept = [m for m in matches if m[0] != self._topic_gate]
             topic_words, matches = len(kept) < len(matches), kept
+        spans = self._spans_of(doc, matches + across, topic_words, arrays)
+        if self.resolve_acronyms and spans:
+            definers = spans
+            if across:
+                # a technology read across an acronym in parentheses: split at it (``_split_at_groups``);
+                # acronyms are defined as the spans read without such matches define them
+                definers = self._spans_of(doc, matches, topic_words, arrays)
+                spans = _split_at_groups(doc, spans, definers, groups)
+            spans = _with_defined_acronyms(doc, spans, self._entry_of, definers)
+            spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
+        doc.spans[self.spans_key] = spans
+        if self.label_field == "family":
+            # Only technology spans carry term attributes: span extension values are keyed by
+            # offsets, and a cue with the same offsets must not overwrite them.
+            by_id = self.terms.by_id
+            for span in spans:
+                entry = by_id[span.id_]
+                span._.dualuse_term = entry.name
+                if entry.category is not None:
+                    span._.dualuse_category = entry.category
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        for doc in stream:
+            yield self(doc)
+
+    def _spans_of(self, doc: Doc, matches: list, topic_words: bool, arrays: np.ndarray | None) -> list[Span]:
+        """The spans of ``matches``: the longest win; exclusions, context patterns without their
+        context words and capitalised words inside company names are dropped; equipment
+        designations (technology terms) or the funders' topic numbers (cues) are added."""
         label_of = self._label_of
         spans = [Span(doc, start, end, label=label_of[match_id], span_id=match_id)
                  for match_id, start, end in _longest_matches(matches)]
@@ -313,24 +348,7 @@ class TermRuler:
             topics = _topic_numbers(doc, self._topic_cues)
             if topics:
                 spans = filter_spans(spans + topics)
-        if self.resolve_acronyms and spans:
-            spans = _with_defined_acronyms(doc, spans, self._entry_of)
-            spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
-        doc.spans[self.spans_key] = spans
-        if self.label_field == "family":
-            # Only technology spans carry term attributes: span extension values are keyed by
-            # offsets, and a cue with the same offsets must not overwrite them.
-            by_id = self.terms.by_id
-            for span in spans:
-                entry = by_id[span.id_]
-                span._.dualuse_term = entry.name
-                if entry.category is not None:
-                    span._.dualuse_category = entry.category
-        return doc
-
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
-        for doc in stream:
-            yield self(doc)
+        return spans
 
     # -------------------------------------------------------------- serialisation
     def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
@@ -609,6 +627,90 @@ def _matches_through(gapless: tuple[Doc, np.ndarray], matchers) -> list:
     for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
         found.append((match_id, int(index[start]), int(index[end - 1]) + 1, end - start))
     return found
+
+
+# Tokens of a term's words kept on each side of an acronym in parentheses (``_matches_across_groups``):
+# more than the longest term has.
+_GROUP_WINDOW = 10
+_SENTINEL = "\x00"
+
+
+def _acronym_groups(doc: Doc, orths: np.ndarray) -> list[tuple[int, int]]:
+    """(open, close) token indices of each acronym in parentheses written between two words, as
+    inside a term ("Over-the-Horizon (OTH) radar", "electric (E-) field sensing"): spaces on both
+    sides, at most 12 characters and no space within, a capital among them. A parenthesis glued
+    to a word is part of a name or formula ("Zr(O)C", "AN/SQQ-89(V)15") and is not one."""
+    n = len(doc)
+    groups = []
+    for o in np.flatnonzero(orths == _OPEN).tolist():
+        if o == 0 or o + 3 >= n or not doc[o - 1].whitespace_ or not doc[o - 1].text[-1].isalnum():
+            continue
+        for c in range(o + 2, min(o + 2 + _MAX_ACRONYM_TOKENS, n - 1)):
+            if orths[c] == _CLOSE or orths[c] == _OPEN:
+                break
+        else:
+            continue
+        if orths[c] != _CLOSE or not doc[c].whitespace_ or not doc[c + 1].text[0].isalnum():
+            continue
+        text = doc[o + 1:c].text
+        if len(text) <= 12 and " " not in text and any(ch.isupper() for ch in text):
+            groups.append((o, c))
+    return groups
+
+
+def _matches_across_groups(doc: Doc, orths: np.ndarray, groups: list, matchers,
+                           gapless: tuple[Doc, np.ndarray] | None) -> list:
+    """Matches of terms whose words stand on both sides of an acronym in parentheses
+    (``_acronym_groups``), in ``doc``'s token indices: (match id, start, end, length in words).
+    The matchers run on a view of the few words around each group, without the groups (and
+    without the phrase gaps, ``_phrase_gaps``); only matches that hold a group are kept, the
+    others are found on the document itself."""
+    n = len(doc)
+    drop = np.zeros(n, dtype=bool)
+    for o, c in groups:
+        drop[o:c + 1] = True
+    if gapless is not None:
+        gap = np.ones(n, dtype=bool)
+        gap[gapless[1]] = False
+        drop |= gap
+    near = np.zeros(n, dtype=bool)
+    for o, c in groups:
+        near[max(0, o - _GROUP_WINDOW):min(n, c + 1 + _GROUP_WINDOW)] = True
+    keep = np.flatnonzero(near & ~drop)
+    strings = doc.vocab.strings
+    words, index = [], []
+    for i in keep.tolist():
+        if index and index[-1] >= 0 and drop[index[-1] + 1:i].sum() < i - index[-1] - 1:
+            words.append(_SENTINEL)  # two windows that do not meet
+            index.append(-1)
+        words.append(strings[int(orths[i])])
+        index.append(i)
+    view = Doc(doc.vocab, words=words)
+    found = []
+    for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
+        first, last = index[start], index[end - 1]
+        if any(first < o and c < last for o, c in groups):
+            found.append((match_id, first, last + 1, end - start))
+    return found
+
+
+def _split_at_groups(doc: Doc, spans: list[Span], plain: list[Span], groups: list) -> list[Span]:
+    """``spans`` with each one read across an acronym in parentheses (``_matches_across_groups``)
+    split at it: the words before it, as a span of the same technology ("Over-the-Horizon" of
+    "Over-the-Horizon (OTH) radar"), then the spans of ``plain`` (the document's spans read
+    without such matches) in and after it ("radar"): the acronym means what it means without
+    the whole phrase. One mention per written name, as an annotator marks a long form and its
+    acronym, with the specific technology the whole phrase names."""
+    out = []
+    direct = {(s.start, s.end) for s in plain}  # a pattern that holds the parentheses itself
+    for span in spans:
+        group = next(((o, c) for o, c in groups if span.start < o and c < span.end), None)
+        if group is None or (span.start, span.end) in direct:
+            out.append(span)
+            continue
+        out.append(Span(doc, span.start, group[0], label=span.label, span_id=span.id))
+        out.extend(s for s in plain if s.start > group[0] and s.end <= span.end)
+    return out
 
 
 def _broken_after(doc: Doc, i: int, line_ends_only: bool = False) -> int | None:
@@ -1138,13 +1240,15 @@ def _compound_tail(acronym: str, term: Span) -> str | None:
     return tail if _abbreviates(tail, term.text) else None
 
 
-def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable) -> list[Span]:
+def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable,
+                           definers: Optional[list[Span]] = None) -> list[Span]:
     """Add every use of an acronym the document defines for a matched term ("... radar (SAR)").
+    The definitions are read after ``definers`` (by default ``spans``).
 
     The document's own definition wins over any other reading of the same letters.
     """
     defined: dict[str, tuple[int, int, int]] = {}
-    for span in spans:
+    for span in spans if definers is None else definers:
         found = _defined_acronym(doc, span, entry_of)
         if found:
             start, end, label, span_id = found

@@ -1625,3 +1625,28 @@ def test_a_term_word_with_a_hyphenated_prefix_is_a_pattern_of_its_own(default_nl
     covered = default_nlp.get_pipe(TECH_KEY)._joinable().covered
     assert (get_string_id("multi"), get_string_id("spectral")) in covered  # has its pattern
     assert (get_string_id("ener"), get_string_id("gy")) not in covered  # left for the view
+
+
+def test_a_term_written_around_an_acronym_in_parentheses_names_its_technology(default_nlp):
+    """"Over-the-Horizon (OTH) radar" is read whole: its first words are a mention of the
+    technology the whole phrase names; the mentions after the acronym, and the acronym, are
+    what they are without it (one mention per written name, as an annotator marks them)."""
+    found = tech(default_nlp, "The Over-the-Horizon (OTH) radar array; a Semi-Active Laser (SAL) seeker.")
+    assert [(t, i) for t, _, i in found] == [("Over-the-Horizon", "over_the_horizon_radar"), ("radar", "radar"),
+                                             ("Semi-Active Laser", "missile_seeker"), ("SAL", "laser")]
+    # the acronym keeps the meaning the words before it give it alone
+    found = tech(default_nlp, "A high-energy laser (HEL) weapon was built; the HEL fired.")
+    assert [(t, i) for t, _, i in found] == [("high-energy laser", "laser_weapon"), ("HEL", "high_power_laser"),
+                                             ("HEL", "high_power_laser")]
+    # two such acronyms before one term; an acronym that is a pattern of its own stays
+    found = tech(default_nlp, "Tube Launched (TL) and Hand-Launched (HL) UAV gimbals; Electronically Scanned Array "
+                              "(AESA) radars.")
+    assert [t for t, _, _ in found] == ["Hand-Launched", "UAV", "Electronically Scanned Array", "AESA", "radars"]
+    # an exclusion read across one drops the words before it too
+    assert tech(default_nlp, "The High-Performance Computing (HPC) Act of 1991.") == []
+    # not a parenthesis glued to a word (a formula or a designation), nor one before a blank line
+    found = tech(default_nlp, "Zr(O)C fibers, the AN/SQQ-89(V)15 (Navy) sonar and an infrared (IR)\n\nsensor.")
+    assert [t for t, _, _ in found] == ["AN/SQQ-89(V)15", "sonar"]
+    # cue phrases are read across one whole
+    doc = default_nlp("They protect against nuclear, biological and chemical (NBC) weapons.")
+    assert [s.text for s in doc.spans[CUES_KEY]] == ["chemical (NBC) weapons"]
