@@ -178,6 +178,7 @@ class TermRuler:
         vocab = self.nlp.vocab
         self._joinable_table = None  # made on first use (``_joinable``): a pipeline that only saves needs none
         self._entry_words: dict = {}  # entry id -> its words, made on first use (``_words_of``)
+        self._around_words = None  # made on first use (``_words_around``)
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._label_of = {}
@@ -247,6 +248,27 @@ class TermRuler:
         return {w.lower() for exact, lower in self.forms.values()
                 for form in (*exact, *lower) for w in form if len(w) >= 5 and w.isalpha()}
 
+    def _words_around(self) -> tuple[frozenset, frozenset]:
+        """The pairs of words that follow each other in a form, as hashes of their lower case, and
+        the first words of the pairs, made once: only an acronym in parentheses between such a
+        pair can stand inside a term."""
+        if self._around_words is None:
+            written = {(a.lower(), b.lower()) for exact, lower in self.forms.values()
+                       for form in (*exact, *lower) for a, b in zip(form, form[1:])}
+            # a word with a common prefix may be written with it hyphenated ("infra-red
+            # countermeasure", "manned un-manned teaming"): its last part, or the prefix, stands
+            # next to the parenthesis
+            ids = _LOWER_IDS
+            lasts, starts = {}, {}
+            for a, b in written:
+                if a not in lasts:
+                    lasts[a] = [ids[a]] + [ids[a[len(p):]] for p in _PREFIXES_BY_START.get(a[:2], ()) if a.startswith(p)]
+                if b not in starts:
+                    starts[b] = [ids[b]] + [ids[p] for p in _PREFIXES_BY_START.get(b[:2], ()) if b.startswith(p)]
+            hashed = frozenset((x, y) for a, b in written for x in lasts[a] for y in starts[b])
+            self._around_words = (hashed, frozenset(a for a, _ in hashed))
+        return self._around_words
+
     def _words_of(self, entry_id: str) -> frozenset:
         """The lower-case words of an entry's name and patterns (to tell whether a phrase is
         about the same thing), computed once per entry."""
@@ -287,9 +309,11 @@ class TermRuler:
             matches = self._lower(doc) + self._exact(doc)
         else:  # the view holds every word of the document: matched once, there
             matches = _matches_through(gapless, (self._lower, self._exact))
-        orths = arrays[:, 1] if joinable is not None else doc.to_array(ORTH)
-        groups = _acronym_groups(doc, orths)
-        across = _matches_across_groups(doc, orths, groups, (self._lower, self._exact), gapless) if groups else []
+        # technology terms around an acronym in parentheses (cue phrases are not read so: they are
+        # seldom written so, and the cue ruler has no token array at hand to find them cheaply)
+        groups = _acronym_groups(doc, arrays[:, 1:4], *self._words_around()) if self.resolve_acronyms else []
+        across = (_matches_across_groups(doc, arrays[:, 1], groups, (self._lower, self._exact), gapless)
+                  if groups else [])
         if joinable is not None:
             joined, inside_words = _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4],
                                                           gapless, line_ends_only=self.label_field != "family")
@@ -635,22 +659,27 @@ _GROUP_WINDOW = 10
 _SENTINEL = "\x00"
 
 
-def _acronym_groups(doc: Doc, orths: np.ndarray) -> list[tuple[int, int]]:
-    """(open, close) token indices of each acronym in parentheses written between two words, as
-    inside a term ("Over-the-Horizon (OTH) radar", "electric (E-) field sensing"): spaces on both
+def _acronym_groups(doc: Doc, columns: np.ndarray, pairs: frozenset, firsts: frozenset) -> list[tuple[int, int]]:
+    """(open, close) token indices of each acronym in parentheses written between two words that
+    may stand inside a term ("Over-the-Horizon (OTH) radar", "electric (E-) field sensing"): two
+    words that follow each other in a term's form (``pairs`` of hashes of lower-case words;
+    ``firsts``, the first words of the pairs, to skip most parentheses at once); spaces on both
     sides, at most 12 characters and no space within, a capital among them. A parenthesis glued
-    to a word is part of a name or formula ("Zr(O)C", "AN/SQQ-89(V)15") and is not one."""
-    n = len(doc)
+    to a word is part of a name or formula ("Zr(O)C", "AN/SQQ-89(V)15") and is not one.
+    ``columns``: ORTH, SPACY and LOWER of each token."""
+    orths = columns[:, 0]
+    opens = np.flatnonzero(orths == _OPEN)
+    if not opens.size:
+        return []
+    n, lowers, open_, close = len(doc), columns[:, 2], int(_OPEN), int(_CLOSE)
     groups = []
-    for o in np.flatnonzero(orths == _OPEN).tolist():
-        if o == 0 or o + 3 >= n or not doc[o - 1].whitespace_ or not doc[o - 1].text[-1].isalnum():
+    for o in opens.tolist():
+        if o == 0 or o + 3 >= n or int(lowers[o - 1]) not in firsts or not columns[o - 1, 1]:
             continue
-        for c in range(o + 2, min(o + 2 + _MAX_ACRONYM_TOKENS, n - 1)):
-            if orths[c] == _CLOSE or orths[c] == _OPEN:
-                break
-        else:
-            continue
-        if orths[c] != _CLOSE or not doc[c].whitespace_ or not doc[c + 1].text[0].isalnum():
+        inner = orths[o + 2:o + 2 + _MAX_ACRONYM_TOKENS].tolist()
+        c = next((o + 2 + k for k, orth in enumerate(inner) if orth == close or orth == open_), None)
+        if (c is None or inner[c - o - 2] != close or c + 1 >= n or not columns[c, 1]
+                or (int(lowers[o - 1]), int(lowers[c + 1])) not in pairs):
             continue
         text = doc[o + 1:c].text
         if len(text) <= 12 and " " not in text and any(ch.isupper() for ch in text):
@@ -676,12 +705,13 @@ def _matches_across_groups(doc: Doc, orths: np.ndarray, groups: list, matchers,
     near = np.zeros(n, dtype=bool)
     for o, c in groups:
         near[max(0, o - _GROUP_WINDOW):min(n, c + 1 + _GROUP_WINDOW)] = True
-    keep = np.flatnonzero(near & ~drop)
+    keep = np.flatnonzero(near & ~drop).tolist()
+    far = np.cumsum(~near)  # a token outside every window between two kept ones: they do not meet
     strings = doc.vocab.strings
     words, index = [], []
-    for i in keep.tolist():
-        if index and index[-1] >= 0 and drop[index[-1] + 1:i].sum() < i - index[-1] - 1:
-            words.append(_SENTINEL)  # two windows that do not meet
+    for i in keep:
+        if index and far[i] != far[index[-1]]:
+            words.append(_SENTINEL)
             index.append(-1)
         words.append(strings[int(orths[i])])
         index.append(i)
