@@ -1332,6 +1332,24 @@ BATCH_KINDS = [
       ("ATR", "automatic_target_recognition"), ("Passive coherent combining", "high_power_laser")]),
     # unmarked: a camera's lens in capitals, a spectroscopy technique, a phosphor
     ("THE LENS OF THE CAMERA. ATR spectroscopy of the film. Zinc sulfide phosphors glow.", []),
+    # blind batches 136 and 137
+    ("The KV of the interceptor missile; a 40 mm airburst projectile; an MRAP(Mine Resistant Ambush Protected) "
+     "vehicle; the T-6 A/B trainer; USW-DSS nodes; highly uniform InGaAs APD arrays and the APDs' gain; "
+     "the Orion Crew Exploration Vehicle (CEV) and the Lunar Surface Access Module; LOX/CH4 propellant; "
+     "distributed Bragg reflector (DBR) laser diodes; atom clocks; Bi 2212 coils; electro-optic modulators; "
+     "IDS/IPS and firewall appliances; a C103 niobium alloy.",
+     [("KV", "surface_to_air_missile"), ("interceptor missile", "surface_to_air_missile"),
+      ("airburst projectile", "ammunition"), ("MRAP", "armoured_fighting_vehicle"),
+      ("Mine Resistant Ambush Protected", "armoured_fighting_vehicle"), ("T-6 A/B", "military_trainer_aircraft"),
+      ("USW-DSS", "anti_submarine_warfare"), ("InGaAs APD", "avalanche_photodiode"),
+      ("APDs", "avalanche_photodiode"), ("Orion Crew Exploration Vehicle", "crewed_spacecraft"),
+      ("CEV", "crewed_spacecraft"), ("Lunar Surface Access Module", "planetary_lander"), ("LOX/CH4 propellant", "propellant"),
+      ("distributed Bragg reflector", "semiconductor_laser"), ("laser diodes", "semiconductor_laser"),
+      ("atom clocks", "atomic_clock"), ("Bi 2212", "superconducting_material"),
+      ("electro-optic modulators", "electro_optic_modulator"), ("IDS/IPS", "network_intrusion_detection"),
+      ("C103 niobium alloy", "refractory_alloy")]),
+    # unmarked: a kilovolt, a partial differential equation, a hospital's APD, a vitamin's IDS
+    ("A 10 KV supply; the PDE solver for heat flow; the APD in the clinic; IDS of the patients.", []),
 ]
 
 
