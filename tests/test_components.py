@@ -631,8 +631,8 @@ BATCH_KINDS = [
      "detecting gamma radiation; environmental barrier coatings (EBCs); a canard actuation system; fuel rod "
      "cladding. Non-inertial sensors on the warhead.",
      [("Massive Ordnance Penetrator", "aerial_bomb"), ("MOP", "aerial_bomb"), ("penetrator", "kinetic_energy_penetrator"),
-      ("TB-29A", "towed_array_sonar"), ("towed array", "towed_array_sonar"), ("electronic support", "electronic_warfare"),
-      ("ES", "electronic_warfare"), ("computer network defense", "cyber_warfare"), ("CND", "cyber_warfare"),
+      ("TB-29A", "towed_array_sonar"), ("towed array", "towed_array_sonar"),
+      ("electronic support", "radar_warning_receiver"), ("ES", "electronic_warfare"), ("computer network defense", "cyber_warfare"), ("CND", "cyber_warfare"),
       ("plastic scintillators", "radiation_detector"), ("portal monitors", "radiation_detector"),
       ("environmental barrier coatings", "ceramic_matrix_composite"), ("EBCs", "ceramic_matrix_composite"),
       ("canard actuation system", "precision_guided_munition"), ("fuel rod cladding", "nuclear_fuel"),
@@ -1350,6 +1350,24 @@ BATCH_KINDS = [
       ("C103 niobium alloy", "refractory_alloy")]),
     # unmarked: a kilovolt, a partial differential equation, a hospital's APD, a vitamin's IDS
     ("A 10 KV supply; the PDE solver for heat flow; the APD in the clinic; IDS of the patients.", []),
+    # blind batches 138 and 139
+    ("A small ES receiver for UASs; the Mk82 bomb; an RF-Photonic Module; cryptographic algorithms; composite "
+     "grid fins; Pn-N detectors of LWIR MBE-grown HgCdTe; adaptive flight control for a tilt-rotor; IMM solar "
+     "cells; towpreg and carbon tow; RF/EOIR sensor elements; a discrimination engine for the BMDS; high "
+     "resolution range profiles; the Ares V payload shroud and the Earth Departure Stage; the Sky Polarization "
+     "and Sun Sensor; eyesafe laser diode pump modules; infrared-transmitting sensor windows.",
+     [("ES receiver", "radar_warning_receiver"), ("UASs", "unmanned_aerial_vehicle"), ("Mk82 bomb", "aerial_bomb"),
+      ("RF-Photonic Module", "microwave_photonics"), ("cryptographic algorithms", "cryptography"),
+      ("composite grid fins", "missile_grid_fin"), ("Pn-N detectors", "hgcdte_detector"), ("LWIR", "infrared_band_imaging"),
+      ("MBE", "epitaxy_equipment"), ("HgCdTe", "hgcdte_detector"), ("adaptive flight control", "flight_control_computer"),
+      ("tilt-rotor", "tiltrotor"), ("IMM solar cells", "space_solar_cell"), ("towpreg", "carbon_fibre"), ("carbon tow", "carbon_fibre"),
+      ("RF/EOIR", "eo_ir_sensor"), ("discrimination engine", "automatic_target_recognition"),
+      ("BMDS", "surface_to_air_missile"), ("high resolution range profiles", "high_range_resolution_radar"),
+      ("Ares V", "space_launch_vehicle"), ("payload shroud", "space_launch_vehicle"),
+      ("Earth Departure Stage", "rocket_stage"), ("Sky Polarization and Sun Sensor", "celestial_navigation"),
+      ("laser diode pump modules", "semiconductor_laser"), ("infrared-transmitting sensor windows", "infrared_optics")]),
+    # unmarked: immigration review, turbine interstage seals, molecular beams in a lab without growth
+    ("The Executive Office for Immigration Review (EOIR) set fees; HPT rotor interstage seals cracked.", []),
 ]
 
 
