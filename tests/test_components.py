@@ -1368,6 +1368,25 @@ BATCH_KINDS = [
       ("laser diode pump modules", "semiconductor_laser"), ("infrared-transmitting sensor windows", "infrared_optics")]),
     # unmarked: immigration review, turbine interstage seals, molecular beams in a lab without growth
     ("The Executive Office for Immigration Review (EOIR) set fees; HPT rotor interstage seals cracked.", []),
+    # blind batches 140 and 141
+    ("MDA sensors such as PTSS track missiles; torpedo detection, classification and localization (TDCL); LEEFI "
+     "initiators in a multipoint initiation system; the control element drive mechanism system; the Army's "
+     "Bi-Directional Remote Video Transceiver; Al/Gr composites; the Electronic Combat Decision Support System "
+     "(ECDSS); Holographic Beam Control; LOX/hydrocarbon engines; PRND equipment; a digital ROIC (DROIC) for "
+     "HgCdTe arrays; single crystal casting; windows of ALON or Spinel.",
+     [("PTSS", "space_based_infrared_surveillance"), ("missiles", "missile"),
+      ("torpedo detection, classification and localization", "anti_submarine_warfare"), ("TDCL", "anti_submarine_warfare"),
+      ("LEEFI initiators", "slapper_detonator"), ("multipoint initiation system", "slapper_detonator"),
+      ("control element drive mechanism system", "control_rod"),
+      ("Bi-Directional Remote Video Transceiver", "tactical_data_link"), ("Al/Gr composites", "metal_matrix_composite"),
+      ("Electronic Combat Decision Support System", "electronic_warfare"), ("ECDSS", "electronic_warfare"),
+      ("Holographic Beam Control", "beam_control"), ("LOX/hydrocarbon engines", "liquid_rocket_engine"),
+      ("PRND equipment", "radiation_detector"), ("digital ROIC", "readout_integrated_circuit"),
+      ("DROIC", "readout_integrated_circuit"), ("HgCdTe", "hgcdte_detector"),
+      ("single crystal casting", "single_crystal_turbine_blade"), ("ALON", "transparent_ceramic"),
+      ("Spinel", "transparent_ceramic")]),
+    # unmarked: stress symptoms, a battery cathode's spinel
+    ("Veterans reported PTSS after deployment; a spinel LiMn2O4 cathode for the battery.", []),
 ]
 
 
