@@ -1387,6 +1387,24 @@ BATCH_KINDS = [
       ("Spinel", "transparent_ceramic")]),
     # unmarked: stress symptoms, a battery cathode's spinel
     ("Veterans reported PTSS after deployment; a spinel LiMn2O4 cathode for the battery.", []),
+    # blind batches 142 and 143
+    ("Diamond optics with AR structures; a LOX-rich staged combustion cycle; scheduling GDPAAs; a magnetohydrodynamic "
+     "rate sensor; a 6 MeV accelerator; a VHALE aircraft; conductive gap-fillers for LO coatings; toxic industrial "
+     "compounds (TICs) and their detection; a Single Crystal Bimorph Array mirror; jet engine turbine blades with "
+     "thermal barrier coatings; a Ho-doped fluoride fiber pre-amplifier; a digital nightvision sensor; TTNT and "
+     "N-CDL; infrared spectral imaging; the OH-58D.",
+     [("Diamond optics", "infrared_optics"), ("LOX-rich staged combustion", "liquid_rocket_engine"),
+      ("GDPAAs", "phased_array_antenna"), ("magnetohydrodynamic rate sensor", "gyroscope"),
+      ("MeV accelerator", "particle_accelerator"), ("VHALE aircraft", "male_hale_uav"),
+      ("conductive gap-fillers", "low_observable_technology"), ("LO coatings", "low_observable_technology"),
+      ("toxic industrial compounds", "toxic_industrial_chemical"), ("TICs", "toxic_industrial_chemical"),
+      ("Single Crystal Bimorph Array", "adaptive_optics"), ("jet engine", "gas_turbine_engine"),
+      ("turbine blades", "single_crystal_turbine_blade"), ("thermal barrier coatings", "thermal_barrier_coating"),
+      ("Ho-doped fluoride fiber", "fibre_laser"), ("digital nightvision sensor", "night_vision"),
+      ("TTNT", "tactical_data_link"), ("N-CDL", "tactical_data_link"), ("infrared spectral imaging", "hyperspectral_imaging"),
+      ("OH-58D", "attack_helicopter")]),
+    # unmarked: wind turbine blades, a facial tic, thermal interface materials
+    ("Wind turbine blades of the farm; the TIC of the patient; TIMs between the board and the heat sink.", []),
 ]
 
 
