@@ -1405,6 +1405,21 @@ BATCH_KINDS = [
       ("OH-58D", "attack_helicopter")]),
     # unmarked: wind turbine blades, a facial tic, thermal interface materials
     ("Wind turbine blades of the farm; the TIC of the patient; TIMs between the board and the heat sink.", []),
+    # blind batches 144 and 145
+    ("Conventional IR bolometers; an optical parametric generator; precision weapons; space photovoltaic systems; "
+     "X-Ray FELs; Image Mapping Spectrometry; a battle management aid; SiC ceramic fiber tows; BHT-1500 thrusters; "
+     "a Multi-Mode Orbit Maneuvering System; password attack technology; a cryocooled ADC chip; the Preshot Sniper "
+     "Detection system; an Electric Sparker Impulsive Source sonobuoy.",
+     [("IR bolometers", "microbolometer"), ("optical parametric generator", "nonlinear_frequency_conversion"),
+      ("precision weapons", "precision_guided_munition"), ("space photovoltaic", "space_solar_cell"),
+      ("X-Ray FELs", "free_electron_laser"), ("Image Mapping Spectrometry", "hyperspectral_imaging"),
+      ("battle management aid", "command_and_control_system"), ("SiC ceramic fiber", "silicon_carbide_fibre"),
+      ("BHT-1500", "spacecraft_electric_propulsion"), ("thrusters", "spacecraft_electric_propulsion"),
+      ("Multi-Mode Orbit Maneuvering System", "spacecraft_chemical_thruster"), ("password attack", "intrusion_software"),
+      ("cryocooled ADC", "analog_to_digital_converter"), ("Preshot Sniper Detection", "gunshot_detection"),
+      ("Electric Sparker Impulsive Source", "sonobuoy"), ("sonobuoy", "sonobuoy")]),
+    # unmarked: a fuel-cell FEL without a laser word, space on a shelf, DNA of a plant
+    ("The FEL of the plant was measured; shelf space cells; plant DNA sequencing.", []),
 ]
 
 
