@@ -674,7 +674,8 @@ def _acronym_groups(doc: Doc, columns: np.ndarray, pairs: frozenset, firsts: fro
     n, lowers, open_, close = len(doc), columns[:, 2], int(_OPEN), int(_CLOSE)
     groups = []
     for o in opens.tolist():
-        if o == 0 or o + 3 >= n or int(lowers[o - 1]) not in firsts or not columns[o - 1, 1]:
+        if (o == 0 or o + 3 >= n or int(lowers[o - 1]) not in firsts or not columns[o - 1, 1]
+                or orths[o + 1] == close or orths[o + 1] == open_):
             continue
         inner = orths[o + 2:o + 2 + _MAX_ACRONYM_TOKENS].tolist()
         c = next((o + 2 + k for k, orth in enumerate(inner) if orth == close or orth == open_), None)

@@ -1732,9 +1732,11 @@ def test_a_term_written_around_an_acronym_in_parentheses_names_its_technology(de
     assert [t for t, _, _ in found] == ["Hand-Launched", "UAV", "Electronically Scanned Array", "AESA", "radars"]
     # an exclusion read across one drops the words before it too
     assert tech(default_nlp, "The High-Performance Computing (HPC) Act of 1991.") == []
-    # not a parenthesis glued to a word (a formula or a designation), nor one before a blank line
+    # not a parenthesis glued to a word (a formula or a designation), nor one before a blank line,
+    # nor an empty pair of parentheses
     found = tech(default_nlp, "Zr(O)C fibers, the AN/SQQ-89(V)15 (Navy) sonar and an infrared (IR)\n\nsensor.")
     assert [t for t, _, _ in found] == ["AN/SQQ-89(V)15", "sonar"]
+    assert [t for t, _, _ in tech(default_nlp, "The Over-the-Horizon () OTH) radar.")] == ["radar"]
     # cue phrases are not read across one
     doc = default_nlp("They protect against nuclear, biological and chemical (NBC) weapons.")
     assert [s.text for s in doc.spans[CUES_KEY]] == ["weapons"]
