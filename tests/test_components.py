@@ -1420,6 +1420,22 @@ BATCH_KINDS = [
       ("Electric Sparker Impulsive Source", "sonobuoy"), ("sonobuoy", "sonobuoy")]),
     # unmarked: a fuel-cell FEL without a laser word, space on a shelf, DNA of a plant
     ("The FEL of the plant was measured; shelf space cells; plant DNA sequencing.", []),
+    # blind batches 146 and 147
+    ("A novel spectral imager; armor from Stryker programs; W-25Re and Mo-Re alloys; TDACS thrust pintles; "
+     "electromagnetic armor; the Active Protection System; a hard kill countermeasure; spinel domes; "
+     "solid pyrogens and squibs; miniature inertial igniters; JSLIST uniforms; cadmium manganese telluride "
+     "detectors; a sealed gas spark gap; LO materials.",
+     [("spectral imager", "multispectral_imaging"), ("armor", "armour_plate"), ("Stryker", "armoured_fighting_vehicle"),
+      ("W-25Re", "refractory_alloy"),
+      ("Mo-Re alloys", "refractory_alloy"), ("TDACS", "divert_attitude_control_system"),
+      ("thrust pintles", "divert_attitude_control_system"), ("electromagnetic armor", "railgun"),
+      ("Active Protection System", "armoured_fighting_vehicle"), ("hard kill countermeasure", "torpedo_countermeasure"),
+      ("spinel domes", "transparent_ceramic"), ("solid pyrogens", "detonator"),
+      ("squibs", "detonator"), ("miniature inertial igniters", "detonator"), ("JSLIST uniforms", "cbrn_protective_equipment"),
+      ("cadmium manganese telluride", "radiation_detector"), ("sealed gas spark gap", "triggered_spark_gap"),
+      ("LO materials", "low_observable_technology")]),
+    # unmarked: a first name
+    ("Alon Levy wrote the report on the budget.", []),
 ]
 
 
