@@ -716,13 +716,9 @@ def _matches_across_groups(doc: Doc, orths: np.ndarray, groups: list, matchers,
             index.append(-1)
         words.append(strings[int(orths[i])])
         index.append(i)
-    view = Doc(doc.vocab, words=words)
-    found = []
-    for match_id, start, end in (m for matcher in matchers for m in matcher(view)):
-        first, last = index[start], index[end - 1]
-        if any(first < o and c < last for o, c in groups):
-            found.append((match_id, first, last + 1, end - start))
-    return found
+    # matched and mapped back as on the view without phrase gaps; no match holds a sentinel
+    found = _matches_through((Doc(doc.vocab, words=words), index), matchers)
+    return [m for m in found if any(m[1] < o and c < m[2] - 1 for o, c in groups)]
 
 
 def _split_at_groups(doc: Doc, spans: list[Span], plain: list[Span], groups: list) -> list[Span]:
