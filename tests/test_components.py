@@ -1436,6 +1436,23 @@ BATCH_KINDS = [
       ("LO materials", "low_observable_technology")]),
     # unmarked: a first name
     ("Alon Levy wrote the report on the budget.", []),
+    # blind batches 148 and 149
+    ("Nerve gas exposure; avian flu vaccines; lead magnesium niobate-lead titanate crystals; a mobile X-ray "
+     "backscatter imaging system; coated IBRs for the compressor; thermal spray coatings; the mobile THEL and "
+     "JHPSSL; relay mirror systems; a safe-arm device; Tacsat-5; structural reactive composites for munitions; "
+     "AiTR functions; sapphire windows for the IR seeker; Ho3+-doped fiber lasers; conformal load-bearing antenna "
+     "structures.",
+     [("Nerve gas", "nerve_agent"), ("avian flu", "highly_pathogenic_avian_influenza"),
+      ("lead magnesium niobate-lead titanate", "piezoelectric_single_crystal"),
+      ("X-ray backscatter imaging system", "compton_imaging"), ("IBRs", "blisk"),
+      ("thermal spray coatings", "coating_equipment"), ("THEL", "laser_weapon"), ("JHPSSL", "laser_weapon"),
+      ("relay mirror systems", "beam_control"), ("safe-arm device", "detonator"), ("Tacsat-5", "small_satellite"),
+      ("reactive composites", "energetic_material"), ("munitions", "ammunition"),
+      ("AiTR", "automatic_target_recognition"), ("sapphire windows", "infrared_optics"), ("seeker", "missile_seeker"),
+      ("Ho3+-doped fiber lasers", "fibre_laser"), ("conformal load-bearing antenna structures", "phased_array_antenna")]),
+    # unmarked: incorporation by reference, a watch glass, composites with no munition
+    ("The standard is approved for IBR in the rule. The watch has sapphire windows. The team wrote on reactive "
+     "composites.", []),
 ]
 
 
