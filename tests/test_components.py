@@ -1453,6 +1453,23 @@ BATCH_KINDS = [
     # unmarked: incorporation by reference, a watch glass, composites with no munition
     ("The standard is approved for IBR in the rule. The watch has sapphire windows. The team wrote on reactive "
      "composites.", []),
+    # blind batches 150 and 151
+    ("A wideband DDS with a DAC; fire control for the interceptor missiles; the Position Navigation Time unit; a "
+     "multifunction integrated optic chip (MIOC); transparent armors; space-time adaptive processing; a MIMO radar and "
+     "its digital receiver/exciter; AlInGaN layers; SigInt analysts; a covert precision aerial delivery system; "
+     "autonomous surface vehicles; Ti64 parts; nuclear detonation flashes; Ho3+-doped fluoride glass fiber.",
+     [("wideband DDS", "frequency_synthesizer"), ("fire control", "fire_control_system"),
+      ("interceptor missiles", "surface_to_air_missile"), ("Position Navigation Time", "pnt"),
+      ("multifunction integrated optic chip", "fibre_optic_gyroscope"), ("MIOC", "fibre_optic_gyroscope"),
+      ("transparent armors", "transparent_armour"), ("space-time adaptive processing", "radar"), ("MIMO radar", "radar"),
+      ("digital receiver/exciter", "radar"), ("AlInGaN", "aluminium_nitride"), ("SigInt", "signals_intelligence"),
+      ("covert precision aerial delivery system", "precision_airdrop"),
+      ("autonomous surface vehicles", "unmanned_surface_vessel"), ("Ti64", "titanium_alloy"),
+      ("nuclear detonation", "nuclear_weapon"), ("Ho3+-doped fluoride glass fiber", "fibre_laser")]),
+    # unmarked: fire fighting, a company's name, middleware
+    ("The county funds fire control and prevention.", []),
+    ("Lockheed Martin Missiles and Fire Control is a partner. The DDS middleware links CORBA services at a 2 GHz "
+     "clock.", []),
 ]
 
 
