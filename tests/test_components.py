@@ -1470,6 +1470,23 @@ BATCH_KINDS = [
     ("The county funds fire control and prevention.", []),
     ("Lockheed Martin Missiles and Fire Control is a partner. The DDS middleware links CORBA services at a 2 GHz "
      "clock.", []),
+    # blind batches 152 and 153
+    ("Peroxide-based explosives; gamma-ray imaging systems; GE90 and CFM56 engines; Harden By Design (HBD) parts; HBD "
+     "circuits; unexploded ordinance; an integrated swimmer defense system; smoke pots; non-toxic obscurants for "
+     "dispersion from grenades; an IFF beacon; SAM sites; Operationally Responsive Space (ORS) satellites; corrugated "
+     "QWIP arrays; flank arrays; machinegun barrels; EMP hardening against a pulse.",
+     [("Peroxide-based explosives", "energetic_material"), ("gamma-ray imaging systems", "radiation_detector"),
+      ("GE90", "gas_turbine_engine"), ("CFM56", "gas_turbine_engine"),
+      ("Harden By Design", "radiation_hardened_electronics"), ("HBD", "radiation_hardened_electronics"),
+      ("HBD", "radiation_hardened_electronics"), ("unexploded ordinance", "unexploded_ordnance"),
+      ("integrated swimmer defense system", "diver_detection_sonar"), ("smoke pots", "grenade"),
+      ("obscurants", "military_obscurant"), ("grenades", "grenade"), ("IFF beacon", "iff"),
+      ("SAM sites", "surface_to_air_missile"), ("Operationally Responsive Space", "small_satellite"),
+      ("ORS", "small_satellite"), ("satellites", "satellite"), ("corrugated QWIP", "focal_plane_array"),
+      ("flank arrays", "hull_mounted_sonar"), ("machinegun barrels", "gun_barrel"),
+      ("EMP", "high_power_microwave_weapon")]),
+    # unmarked: weather obscurants, acronyms with no context
+    ("Battlefield obscurants such as fog and smoke. The HBD team met. The EMP of the site was filed.", []),
 ]
 
 
