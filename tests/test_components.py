@@ -1487,6 +1487,18 @@ BATCH_KINDS = [
       ("EMP", "high_power_microwave_weapon")]),
     # unmarked: weather obscurants, acronyms with no context
     ("Battlefield obscurants such as fog and smoke. The HBD team met. The EMP of the site was filed.", []),
+    # blind batches 154 and 155
+    ("Generation IV nuclear power systems; IAMD systems; multiphase Mo-based alloys; tamper detection; nanoenergetics "
+     "and nanothermites; Navy C4I; military jet aircraft; Glonass; the RQ-21A; a field programmable gated array; "
+     "air-dropped buoys.",
+     [("Generation IV nuclear power systems", "reactor_type"), ("IAMD systems", "surface_to_air_missile"),
+      ("Mo-based alloys", "refractory_alloy"), ("tamper detection", "anti_tamper"),
+      ("nanoenergetics", "energetic_material"), ("nanothermites", "thermite"), ("C4I", "command_and_control_system"),
+      ("military jet aircraft", "combat_aircraft"), ("Glonass", "satellite_navigation"),
+      ("RQ-21A", "unmanned_aerial_vehicle"), ("field programmable gated array", "fpga"),
+      ("air-dropped buoys", "sonobuoy")]),
+    # unmarked: buoys that are dropped but not from the air
+    ("The buoys were dropped from the pier.", []),
 ]
 
 
