@@ -1499,6 +1499,24 @@ BATCH_KINDS = [
       ("air-dropped buoys", "sonobuoy")]),
     # unmarked: buoys that are dropped but not from the air
     ("The buoys were dropped from the pier.", []),
+    # blind batches 156 and 157
+    ("The Paladin Integrated Management vehicle; frozen wave generators and an ultra-fast spark switch; HALE aircraft; a "
+     "Gen III I2 tube; analog-to-digital conversion; pulsed-detonation engines; Communications-On-the-Move; a vertical "
+     "line array; the RSRM; vesicant exposure; Common Smart Submunitions; weapons seekers; MCM sonar for mines; next "
+     "generation nuclear plants (NGNP); the COBRA Block I system; minefields; the M-4 rifle; Solid-State Active Denial "
+     "Technology.",
+     [("Paladin Integrated Management", "artillery"), ("frozen wave generators", "pulsed_power"),
+      ("ultra-fast spark switch", "triggered_spark_gap"), ("HALE aircraft", "male_hale_uav"),
+      ("Gen III I2 tube", "image_intensifier_tube"), ("analog-to-digital conversion", "analog_to_digital_converter"),
+      ("pulsed-detonation engines", "detonation_engine"), ("Communications-On-the-Move", "satellite_communications"),
+      ("vertical line array", "towed_array_sonar"), ("RSRM", "solid_rocket_motor"), ("vesicant", "chemical_warfare_agent"),
+      ("Common Smart Submunitions", "cluster_munition"), ("weapons seekers", "missile_seeker"),
+      ("MCM", "mine_countermeasures_vessel"), ("sonar", "sonar"), ("mines", "naval_mine"),
+      ("next generation nuclear plants", "reactor_type"), ("NGNP", "reactor_type"),
+      ("COBRA Block I system", "mine_detection"), ("minefields", "landmine"), ("M-4", "rifle"), ("rifle", "rifle"),
+      ("Solid-State Active Denial Technology", "directed_energy_weapon")]),
+    # unmarked: a committee, a motorway, an accelerator's RF sources
+    ("The MCM met on the budget. Take the M4 motorway. High power RF sources drive the collider.", []),
 ]
 
 
