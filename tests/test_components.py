@@ -1517,6 +1517,15 @@ BATCH_KINDS = [
       ("Solid-State Active Denial Technology", "directed_energy_weapon")]),
     # unmarked: a committee, a motorway, an accelerator's RF sources
     ("The MCM met on the budget. Take the M4 motorway. High power RF sources drive the collider.", []),
+    # blind batches 158 and 159
+    ("Internet Protocol Encryptors; a D-D fusion reaction; TICs, CWAs and BWAs as threats; a phase array antenna; the "
+     "TR MMIC and TR modules; the Multistatic Active Coherent system.",
+     [("Internet Protocol Encryptors", "network_encryptor"), ("D-D fusion reaction", "neutron_generator"),
+      ("TICs", "toxic_industrial_chemical"), ("CWAs", "chemical_warfare_agent"), ("BWAs", "biological_weapon"),
+      ("phase array antenna", "phased_array_antenna"), ("TR MMIC", "transmit_receive_module"),
+      ("TR modules", "transmit_receive_module"), ("Multistatic Active Coherent system", "sonobuoy")]),
+    # unmarked: broadband wireless access, a course's module
+    ("The BWA network gives rural broadband. The TR module of the course is online.", []),
 ]
 
 
