@@ -1526,6 +1526,16 @@ BATCH_KINDS = [
       ("TR modules", "transmit_receive_module"), ("Multistatic Active Coherent system", "sonobuoy")]),
     # unmarked: broadband wireless access, a course's module
     ("The BWA network gives rural broadband. The TR module of the course is online.", []),
+    # blind batches 160 and 161
+    ("A transmit receive module; CBRNE agents; the MTVR and FMTV trucks; a WFOV IR projector; APM2 and M993 rounds; a "
+     "combat ID beacon; hyperpolarized 3He; integral bladed rotors; bird flu strains.",
+     [("transmit receive module", "transmit_receive_module"), ("CBRNE agents", "chemical_warfare_agent"),
+      ("MTVR", "military_ground_vehicle"), ("FMTV", "military_ground_vehicle"),
+      ("WFOV IR projector", "infrared_scene_projector"), ("APM2", "ammunition"), ("M993 rounds", "ammunition"),
+      ("combat ID beacon", "iff"), ("hyperpolarized 3He", "helium_3"), ("integral bladed rotors", "blisk"),
+      ("bird flu", "highly_pathogenic_avian_influenza")]),
+    # unmarked: a lower-case "3he" is no isotope
+    ("The 3he room is on the left.", []),
 ]
 
 
