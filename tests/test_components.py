@@ -1536,6 +1536,20 @@ BATCH_KINDS = [
       ("bird flu", "highly_pathogenic_avian_influenza")]),
     # unmarked: a lower-case "3he" is no isotope
     ("The 3he room is on the left.", []),
+    # blind batches 162 and 163
+    ("A hose and drogue system and the refueling probe; SDACS thrusters; DSCS satellites; arenavirus and Puumala virus "
+     "vaccines; HRR for the radar targets; supersonic combustion; Cs2YLiCl6:Ce crystals; the V-Bat; energetic composites "
+     "of Al-Fe2O3; the M256 120 mm gun; Benite; C103 for the thruster.",
+     [("hose and drogue system", "aerial_refuelling"), ("refueling probe", "aerial_refuelling"),
+      ("SDACS thrusters", "divert_attitude_control_system"), ("DSCS satellites", "satellite_communications"),
+      ("arenavirus", "south_american_haemorrhagic_fever_virus"), ("Puumala virus", "hantavirus"),
+      ("HRR", "high_range_resolution_radar"), ("radar", "radar"), ("supersonic combustion", "scramjet"),
+      ("Cs2YLiCl6:Ce", "radiation_detector"), ("V-Bat", "unmanned_aerial_vehicle"),
+      ("energetic composites", "energetic_material"), ("Al-Fe2O3", "thermite"), ("M256", "artillery"),
+      ("120 mm gun", "artillery"), ("Benite", "propellant"), ("C103", "refractory_alloy"),
+      ("thruster", "spacecraft_electric_propulsion")]),
+    # unmarked: a room number, a heart rate
+    ("Room C103 is on the second floor. The HRR of the patients fell.", []),
 ]
 
 
