@@ -1550,6 +1550,18 @@ BATCH_KINDS = [
       ("thruster", "spacecraft_electric_propulsion")]),
     # unmarked: a room number, a heart rate
     ("Room C103 is on the second floor. The HRR of the patients fell.", []),
+    # blind batches 164 and 165
+    ("The CG(X) cruisers; star cameras; a Detect, Sense, and Avoid system; a magnetostrictive transducer; Reaction Jet "
+     "Control for the interceptor; a pulse detonation test of the PDE; concealed explosives; fissionable material; an "
+     "ACOG scope and gun sights; the H-53K; standoff weapons; AEHF satellites.",
+     [("CG(X) cruisers", "warship"), ("star cameras", "star_tracker"), ("Detect, Sense, and Avoid", "sense_and_avoid"),
+      ("magnetostrictive transducer", "sonar_transducer"), ("Reaction Jet Control", "divert_attitude_control_system"),
+      ("interceptor", "surface_to_air_missile"), ("PDE", "detonation_engine"),
+      ("concealed explosives", "energetic_material"), ("fissionable material", "fissile_material"),
+      ("ACOG scope", "weapon_sight"), ("gun sights", "weapon_sight"), ("H-53K", "attack_helicopter"),
+      ("standoff weapons", "cruise_missile"), ("AEHF satellites", "satellite_communications")]),
+    # unmarked: a partial differential equation
+    ("We solve the PDE on a grid.", []),
 ]
 
 
