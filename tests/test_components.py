@@ -1562,6 +1562,15 @@ BATCH_KINDS = [
       ("standoff weapons", "cruise_missile"), ("AEHF satellites", "satellite_communications")]),
     # unmarked: a partial differential equation
     ("We solve the PDE on a grid.", []),
+    # blind batches 166 and 167
+    ("Hypergolic ionic liquid fuels; an EOD face shield on the ACH helmet; MEMS-based S&A devices; the M17 periscope in "
+     "the Stryker and Bradley hatches; flextensional transducers; the V22; a gamma detector.",
+     [("Hypergolic ionic liquid", "propellant"), ("EOD face shield", "body_armour"), ("ACH helmet", "body_armour"),
+      ("MEMS-based S&A devices", "detonator"), ("M17 periscope", "armoured_fighting_vehicle"),
+      ("Stryker", "armoured_fighting_vehicle"), ("Bradley", "armoured_fighting_vehicle"),
+      ("flextensional transducers", "sonar_transducer"), ("V22", "tiltrotor"), ("gamma detector", "radiation_detector")]),
+    # unmarked: a first name
+    ("Bradley Smith chaired the panel.", []),
 ]
 
 
