@@ -1571,6 +1571,16 @@ BATCH_KINDS = [
       ("flextensional transducers", "sonar_transducer"), ("V22", "tiltrotor"), ("gamma detector", "radiation_detector")]),
     # unmarked: a first name
     ("Bradley Smith chaired the panel.", []),
+    # blind batches 168 and 169
+    ("Avian influenza vaccines; the EAPS interceptor; a Ta-W liner; a MILS kernel; Public Key Infrastructure; NBC "
+     "agents; an SSTO vehicle; High Velocity Oxygenated Fuel coatings; 0.50 cal rounds; an EO seeker system.",
+     [("Avian influenza", "highly_pathogenic_avian_influenza"), ("EAPS", "artillery"),
+      ("interceptor", "surface_to_air_missile"), ("Ta-W", "refractory_alloy"), ("MILS", "cross_domain_solution"),
+      ("Public Key Infrastructure", "public_key_cryptography"), ("NBC agents", "chemical_warfare_agent"),
+      ("SSTO vehicle", "space_launch_vehicle"), ("High Velocity Oxygenated Fuel", "coating_equipment"),
+      ("0.50 cal rounds", "ammunition"), ("EO seeker system", "missile_seeker")]),
+    # unmarked: lower-case "mils" are thousandths of an inch
+    ("The coating is 5 mils thick.", []),
 ]
 
 
