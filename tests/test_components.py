@@ -1581,6 +1581,17 @@ BATCH_KINDS = [
       ("0.50 cal rounds", "ammunition"), ("EO seeker system", "missile_seeker")]),
     # unmarked: lower-case "mils" are thousandths of an inch
     ("The coating is 5 mils thick.", []),
+    # blind batches 170 and 171
+    ("Non-lethal weapons such as the FN303 launcher; a blinding laser; polymeric nitrogen; Automatic Modulation "
+     "Classification of signals; the ACTUV program; a DPSSL pump; a wide band-gap switch; a TIMU; adaptive pulse "
+     "compression in the radar.",
+     [("Non-lethal weapons", "less_lethal_weapon"), ("FN303 launcher", "less_lethal_weapon"),
+      ("blinding laser", "laser_weapon"), ("polymeric nitrogen", "energetic_material"),
+      ("Automatic Modulation Classification", "electronic_warfare"), ("ACTUV", "unmanned_surface_vessel"),
+      ("DPSSL", "solid_state_laser"), ("wide band-gap", "wide_bandgap_semiconductor"),
+      ("TIMU", "inertial_measurement_unit"), ("adaptive pulse compression", "radar"), ("radar", "radar")]),
+    # unmarked: PCR outside any pathogen or defence context; VX Aerospace is a company
+    ("A quantitative PCR assay for fragile X genotyping; parts made at VX Aerospace.", []),
 ]
 
 
@@ -1653,7 +1664,7 @@ def test_a_long_pattern_is_known_with_each_of_its_hyphens_written_as_a_space():
 def test_a_capitalised_term_inside_a_company_name_is_not_a_mention(default_nlp):
     text = ("Honeybee Robotics Spacecraft Mechanisms Corporation builds robotics for spacecraft. Knowledge Based "
             "Systems, Inc. and Bell Semiconductor, LLC filed. The team detects UXO, Physical Optics Corporation "
-            "says; the SARS-CoV-2 Real-Time PCR Kit, DiaSorin Inc. is sold.")
+            "says; for the pathogen, the SARS-CoV-2 Real-Time PCR Kit, DiaSorin Inc. is sold.")
     assert [t for t, _, _ in tech(default_nlp, text)] == ["robotics", "spacecraft", "UXO", "SARS-CoV-2", "Real-Time PCR"]
     assert tech(default_nlp, "Lidar Co. and 3D Printing Corp. filed; Metal Matrix Composites Company now ships.") == []
 
