@@ -1592,6 +1592,22 @@ BATCH_KINDS = [
       ("TIMU", "inertial_measurement_unit"), ("adaptive pulse compression", "radar"), ("radar", "radar")]),
     # unmarked: PCR outside any pathogen or defence context; VX Aerospace is a company
     ("A quantitative PCR assay for fragile X genotyping; parts made at VX Aerospace.", []),
+    # blind batches 172 and 173
+    ("Sounds of crew-served weapons on combat vehicles; a composite missile canister for VLS ships; single-event "
+     "hardening; Coherent Change Detection; single photon counting receivers; Combat ID; direct-energy weapons; a "
+     "secure coprocessor; baggage EDS for explosives; an X-ray generator for cargo inspection.",
+     [("crew-served weapons", "machine_gun"), ("combat vehicles", "armoured_fighting_vehicle"),
+      ("missile canister", "missile_launcher"), ("VLS", "missile_launcher"),
+      ("single-event hardening", "radiation_hardened_electronics"),
+      ("Coherent Change Detection", "synthetic_aperture_radar"),
+      ("single photon counting receivers", "single_photon_detector"), ("Combat ID", "iff"),
+      ("direct-energy weapons", "directed_energy_weapon"), ("secure coprocessor", "hardware_security_module"),
+      ("EDS", "explosives_detector"), ("explosives", "energetic_material"),
+      ("X-ray generator", "inspection_xray_source")]),
+    # unmarked: the verb "to combat" before "vehicle"; an EDS and an X-ray generator with no explosive or cargo
+    # word anywhere; lower ion energetics
+    ("Patrols work to combat vehicle theft. The EDS spectra and a dental X-ray generator show lower ion energetics.",
+     []),
 ]
 
 
