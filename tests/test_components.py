@@ -1182,7 +1182,7 @@ BATCH_KINDS = [
      "CZT substrates; a USPL system; the MicroElectronics Department at the institute.",
      [("Miniaturized Commandable Impulsive Acoustic Source", "sonobuoy"), ("MCIAST", "sonobuoy"),
       ("LMP-103S", "energetic_material"), ("AFM-315E", "energetic_material"), ("HPGP", "spacecraft_chemical_thruster"),
-      ("HAN", "hydroxylammonium_nitrate"), ("monopropellants", "propellant"), ("thermal batteries", "reserve_battery"),
+      ("HAN-based monopropellants", "hydroxylammonium_nitrate"), ("thermal batteries", "reserve_battery"),
       ("fuzes", "fuze"),
       ("uninhabited vehicles", "uncrewed_system"), ("Field Gate Programmable Array", "fpga"),
       ("electron beam-physical vapor deposited", "coating_equipment"), ("directional finding", "radio_direction_finding"),
@@ -1608,6 +1608,26 @@ BATCH_KINDS = [
     # word anywhere; lower ion energetics
     ("Patrols work to combat vehicle theft. The EDS spectra and a dental X-ray generator show lower ion energetics.",
      []),
+    # blind batches 174 to 181
+    ("Star tracking navigation; EPLRS radios; the JSF F-135 engine; fiber reinforced aluminum; Remotely Piloted "
+     "Aircrafts; ACOMMS modems; Nicalon fibers; an EMI sensor array for buried IEDs; Lasercomm over FSO links; "
+     "EM launchers; laser-induced breakdown spectroscopy; super-thermite such as aluminum/copper oxide; ECM "
+     "techniques; the Electrostatically Supported Gyro Navigator; a shipboard laser defense system; a reconnaissance "
+     "pod; MOPP suits.",
+     [("Star tracking navigation", "star_tracker"), ("EPLRS", "tactical_radio"),
+      ("JSF F-135 engine", "military_turbofan"), ("fiber reinforced aluminum", "metal_matrix_composite"),
+      ("Remotely Piloted Aircrafts", "unmanned_aerial_vehicle"), ("ACOMMS", "underwater_acoustic_communications"),
+      ("Nicalon fibers", "ceramic_matrix_composite"), ("EMI sensor array", "mine_detection"),
+      ("IEDs", "improvised_explosive_device"),
+      ("Lasercomm", "free_space_optical_communications"), ("FSO links", "free_space_optical_communications"),
+      ("EM launchers", "railgun"), ("laser-induced breakdown spectroscopy", "laser_induced_breakdown_spectroscopy"),
+      ("super-thermite", "thermite"), ("aluminum/copper oxide", "thermite"), ("ECM techniques", "electronic_warfare"),
+      ("Electrostatically Supported Gyro Navigator", "inertial_navigation_system"),
+      ("shipboard laser defense system", "laser_weapon"), ("reconnaissance pod", "targeting_pod"),
+      ("MOPP suits", "cbrn_protective_equipment")]),
+    # unmarked: an EMI sensor with no mine or ordnance word; a hyphenated "gap-filler" sealant; LIBS
+    # (lithium-ion batteries) with no laser word; an HUD office
+    ("The EMI sensor met the emission limit. The gap-filler cured; LIBS packs and the HUD grant were filed.", []),
 ]
 
 
