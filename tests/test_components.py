@@ -1628,6 +1628,26 @@ BATCH_KINDS = [
     # unmarked: an EMI sensor with no mine or ordnance word; a hyphenated "gap-filler" sealant; LIBS
     # (lithium-ion batteries) with no laser word; an HUD office
     ("The EMI sensor met the emission limit. The gap-filler cured; LIBS packs and the HUD grant were filed.", []),
+    # blind batches 182 to 187
+    ("ACS thrusters; UV non-line-of-sight links; DDM of metal powder by laser deposition; the VTUAV; G agents and M8 "
+     "test paper; the Space Shuttle; a backward wave oscillator; typhus; barrel suppressors for rifles; JTIDS; "
+     "radioactive strontium; FBCB2; a Cross Domain Controller; carbon/phenolic aeroshells; an Attitude Heading "
+     "Reference System; ColPro shelters; ETC gun rounds; USP lasers; triethylaluminum; the Gun Mission Module; "
+     "rhenium; weapon-target pairing; a hose/drogue system.",
+     [("ACS thrusters", "spacecraft_chemical_thruster"), ("UV non-line-of-sight", "free_space_optical_communications"),
+      ("DDM", "additive_manufacturing"), ("laser", "laser"), ("VTUAV", "unmanned_aerial_vehicle"),
+      ("G agents", "nerve_agent"), ("M8 test paper", "chemical_agent_detector"), ("Space Shuttle", "space_launch_vehicle"),
+      ("backward wave oscillator", "travelling_wave_tube"), ("typhus", "rickettsia_prowazekii"),
+      ("suppressors", "firearm_suppressor"), ("rifles", "rifle"), ("JTIDS", "tactical_data_link"),
+      ("radioactive strontium", "radioactive_source"), ("FBCB2", "command_and_control_system"),
+      ("Cross Domain Controller", "cross_domain_solution"), ("carbon/phenolic", "heat_shield"),
+      ("Attitude Heading Reference System", "ahrs"), ("ColPro", "cbrn_protective_equipment"), ("ETC gun", "railgun"),
+      ("USP lasers", "ultrafast_laser"), ("triethylaluminum", "hypergolic_propellant"),
+      ("Gun Mission Module", "artillery"), ("rhenium", "refractory_alloy"),
+      ("weapon-target pairing", "fire_control_system"), ("hose/drogue system", "aerial_refuelling")]),
+    # unmarked: the same acronyms and words with none of their context words
+    ("A tumor suppressor gene; USP grade water; the ETC timetable; DDM estimates; a peacekeeper mission; the LIM of "
+     "detection.", []),
 ]
 
 
