@@ -1648,6 +1648,20 @@ BATCH_KINDS = [
     # unmarked: the same acronyms and words with none of their context words
     ("A tumor suppressor gene; USP grade water; the ETC timetable; DDM estimates; a peacekeeper mission; the LIM of "
      "detection.", []),
+    # blind batches 188 to 191
+    ("3DFL cameras; infrared scene projection; PAD/CAD devices; enterohemorrhagic E. coli (EHEC); the P-3/P-8 ASW "
+     "aircraft; reaction control systems; a bolometer; an MCT sensor; Al-nanoparticles; RF DF equipment; MADL links; "
+     "Xray backscatter; Adaptive Optical (AO) systems and AO mirrors.",
+     [("3DFL", "lidar"), ("infrared scene projection", "infrared_scene_projector"),
+      ("PAD/CAD", "cartridge_actuated_device"), ("enterohemorrhagic E. coli", "shiga_toxin"), ("EHEC", "shiga_toxin"),
+      ("P-3", "military_transport_aircraft"), ("P-8", "military_transport_aircraft"),
+      ("ASW aircraft", "anti_submarine_warfare"), ("reaction control systems", "spacecraft_chemical_thruster"),
+      ("bolometer", "microbolometer"), ("MCT sensor", "hgcdte_detector"), ("Al-nanoparticles", "nano_aluminium_powder"),
+      ("RF DF equipment", "radio_direction_finding"), ("MADL", "tactical_data_link"),
+      ("Xray backscatter", "compton_imaging"), ("Adaptive Optical", "adaptive_optics"), ("AO", "adaptive_optics"),
+      ("AO", "adaptive_optics")]),
+    # unmarked: "P-8" and "AO" with none of their context words or definitions
+    ("The ADP-8 form; P-8 of the minutes; AO of the committee; a bolometric survey.", []),
 ]
 
 
@@ -1661,6 +1675,16 @@ def test_an_acronym_glued_to_a_hyphenated_word_by_its_parenthesis_is_found(defau
     assert [t.text for t in default_nlp.make_doc("(SERS)-based")] == ["(", "SERS", ")", "-", "based"]
     assert [t.text for t in default_nlp.make_doc("AN/SQQ-89A(V)15 and f(x)")] == ["AN", "/", "SQQ-89A(V)15", "and",
                                                                                 "f(x", ")"]
+
+
+def test_an_acronym_glued_to_a_slash_by_its_parenthesis_is_found(default_nlp):
+    """spaCy's English rules keep "LPI)/" whole; the parenthesis and the slash are split off, so
+    an acronym defined just before a slash is found (batch 190)."""
+    text = "A Low Probability of Intercept (LPI)/ Low Probability of Detection (LPD) waveform; the LPI radio."
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert found.count(("LPI", "low_probability_of_intercept")) == 2
+    assert [t.text for t in default_nlp.make_doc("(LPI)/(LPD)")] == ["(", "LPI", ")", "/", "(LPD", ")"]
+    assert [t.text for t in default_nlp.make_doc("and/or f(x)/2 rad(Si)/s")] == ["and/or", "f(x)/2", "rad(Si)/s"]
 
 
 def test_a_double_quote_glued_between_letters_is_split_off(default_nlp):

@@ -49,7 +49,7 @@ class Prepared:
         return self.labels[self.ctx_doc] if len(self.ctx_doc) else np.array([], dtype=object)
 
 
-FEATURES_VERSION = "keys-3"  # change when rows are built differently: cached rows are then not reused
+FEATURES_VERSION = "keys-4"  # change when rows are built differently: cached rows are then not reused
 
 
 def prepare_cached(docs: list[LabelledDoc], nlp, cache: str | Path | None, **kwargs) -> Prepared:
