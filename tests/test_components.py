@@ -1662,6 +1662,22 @@ BATCH_KINDS = [
       ("AO", "adaptive_optics")]),
     # unmarked: "P-8" and "AO" with none of their context words or definitions
     ("The ADP-8 form; P-8 of the minutes; AO of the committee; a bolometric survey.", []),
+    # blind batches 192 to 195
+    ("An actively stabilized drogue; the LED-based Incapacitator; Falcon 9 and Minotaur IV; small sats; X-ray pulsar "
+     "navigation (XNAV); aircraft survivability equipment; crypto equipment; DIFAR sonobuoys; a wideband beamformer; "
+     "the UREX+ process; SH-60 and HH-65 helicopters; air-independent power; microthrusters; insensitive munitions "
+     "(IM) and IM tests; HTPE binder; Inc718; a Human Occupied Vehicle; the M67 grenade.",
+     [("actively stabilized drogue", "aerial_refuelling"), ("LED-based Incapacitator", "less_lethal_weapon"),
+      ("Falcon 9", "space_launch_vehicle"), ("Minotaur IV", "space_launch_vehicle"), ("small sats", "small_satellite"),
+      ("X-ray pulsar navigation", "celestial_navigation"), ("XNAV", "celestial_navigation"),
+      ("aircraft survivability equipment", "aircraft_missile_protection"), ("crypto equipment", "cryptography"),
+      ("DIFAR sonobuoys", "sonobuoy"), ("wideband beamformer", "phased_array_antenna"),
+      ("UREX+ process", "reprocessing_plant"), ("SH-60", "attack_helicopter"), ("HH-65", "attack_helicopter"),
+      ("air-independent power", "air_independent_propulsion"), ("microthrusters", "spacecraft_chemical_thruster"),
+      ("insensitive munitions", "ammunition"), ("IM", "ammunition"), ("IM", "ammunition"), ("HTPE", "htpb"),
+      ("Inc718", "nickel_superalloy"), ("Human Occupied Vehicle", "manned_submersible"), ("M67 grenade", "grenade")]),
+    # unmarked: the same acronyms and designations with none of their context words
+    ("The M67 star cluster; IM messages; the C-5 vertebra; an HOV lane.", []),
 ]
 
 
