@@ -1678,6 +1678,23 @@ BATCH_KINDS = [
       ("Inc718", "nickel_superalloy"), ("Human Occupied Vehicle", "manned_submersible"), ("M67 grenade", "grenade")]),
     # unmarked: the same acronyms and designations with none of their context words
     ("The M67 star cluster; IM messages; the C-5 vertebra; an HOV lane.", []),
+    # blind batches 196 to 199
+    ("LASV and O157:H7; a public key cryptosystem; an Unmanned Ground Sensor (UGS); the Low Elevation Antenna Nuller; "
+     "F-18E/F jets; Scan Eagle and BATMAV; the E-6B TACAMO aircraft; hypergolic energetic ionic liquids (EILs); "
+     "tethered EMD devices; CBRNE agents; a trace detection wand; the BLU 109; the Presidential Helicopter; AlON "
+     "domes; the Integrated Undersea Surveillance System (IUSS); the SQQ-89(V)15; optical true time delay.",
+     [("LASV", "lassa_virus"), ("O157:H7", "shiga_toxin"), ("public key cryptosystem", "cryptography"),
+      ("Unmanned Ground Sensor", "unattended_ground_sensor"), ("UGS", "unattended_ground_sensor"),
+      ("Low Elevation Antenna Nuller", "anti_jam_gnss_antenna"), ("F-18E/F", "combat_aircraft"),
+      ("Scan Eagle", "small_tactical_uav"), ("BATMAV", "small_tactical_uav"),
+      ("E-6B TACAMO", "military_transport_aircraft"), ("hypergolic energetic ionic liquids", "propellant"),
+      ("EILs", "propellant"), ("tethered EMD devices", "less_lethal_weapon"), ("CBRNE agents", "chemical_warfare_agent"),
+      ("trace detection wand", "explosives_detector"), ("BLU 109", "aerial_bomb"),
+      ("Presidential Helicopter", "attack_helicopter"), ("AlON", "transparent_ceramic"),
+      ("Integrated Undersea Surveillance System", "seabed_sonar_array"), ("IUSS", "seabed_sonar_array"),
+      ("SQQ-89(V)15", "sonar"), ("optical true time delay", "phased_array_antenna")]),
+    # unmarked: a name and a word that share letters with the new kinds
+    ("Alon said the Talon claws; a trace of tea.", []),
 ]
 
 
