@@ -1695,6 +1695,22 @@ BATCH_KINDS = [
       ("SQQ-89(V)15", "sonar"), ("optical true time delay", "phased_array_antenna")]),
     # unmarked: a name and a word that share letters with the new kinds
     ("Alon said the Talon claws; a trace of tea.", []),
+    # blind batches 200 to 203
+    ("A hypervelocity projectile; spent nuclear fuels; dual-band photodetector arrays; a fused fiber combiner; stealth "
+     "platforms; two PUF designs for chip authentication; burn rate modifiers; analog beamforming networks; DREX "
+     "modules; multipoint detonation; HVPE and OMVPE tools for InGaN; CB protective fabric; the Soldier "
+     "Radio-Rifleman; the EFV; API projectiles; Identification Friend-or-Foe; large-mode-area fiber.",
+     [("hypervelocity projectile", "railgun"), ("spent nuclear fuels", "nuclear_fuel"),
+      ("dual-band photodetector arrays", "focal_plane_array"), ("fused fiber combiner", "fibre_laser"),
+      ("stealth platforms", "low_observable_technology"), ("PUF", "anti_tamper"),
+      ("burn rate modifiers", "burn_rate_catalyst"), ("analog beamforming networks", "phased_array_antenna"),
+      ("DREX modules", "radar"), ("multipoint detonation", "slapper_detonator"), ("HVPE", "epitaxy_equipment"),
+      ("OMVPE", "epitaxy_equipment"), ("InGaN", "aluminium_nitride"),
+      ("CB protective fabric", "cbrn_protective_equipment"), ("Soldier Radio-Rifleman", "tactical_radio"),
+      ("EFV", "armoured_fighting_vehicle"), ("API projectiles", "ammunition"),
+      ("Identification Friend-or-Foe", "iff"), ("large-mode-area fiber", "fibre_laser")]),
+    # unmarked: PUF as polyurethane foam; API as a software interface
+    ("PUF insulation panels; the API documentation.", []),
 ]
 
 
