@@ -1711,6 +1711,18 @@ BATCH_KINDS = [
       ("Identification Friend-or-Foe", "iff"), ("large-mode-area fiber", "fibre_laser")]),
     # unmarked: PUF as polyurethane foam; API as a software interface
     ("PUF insulation panels; the API documentation.", []),
+    # blind batches 204 and 205
+    ("pmmW sensors; thallium bromide (TlBr) and CZT detectors; x-ray pulsar signals; the UH-1 tail boom; the Harpoon "
+     "3700-4 Seeker; optical free space communication; IFOG coils; the UHF Follow-On (UFO) satellites; the CPU of a "
+     "radiation-hardened board.",
+     [("pmmW sensors", "millimetre_wave_radar"), ("thallium bromide", "radiation_detector"),
+      ("TlBr", "radiation_detector"), ("CZT detectors", "radiation_detector"), ("x-ray pulsar", "celestial_navigation"),
+      ("UH-1 tail boom", "attack_helicopter"), ("Harpoon 3700-4 Seeker", "anti_ship_missile"),
+      ("optical free space communication", "free_space_optical_communications"), ("IFOG", "fibre_optic_gyroscope"),
+      ("UHF Follow-On", "satellite_communications"), ("UFO", "satellite_communications"), ("satellites", "satellite"),
+      ("CPU", "microprocessor"), ("radiation-hardened", "radiation_hardened_electronics")]),
+    # unmarked: a CPU with no hardened, space or military word; a fibre-optic cable (taken out over the whole gold)
+    ("A CPU benchmark for laptops; a fiber optic cable run.", []),
 ]
 
 
