@@ -1723,6 +1723,19 @@ BATCH_KINDS = [
       ("CPU", "microprocessor"), ("radiation-hardened", "radiation_hardened_electronics")]),
     # unmarked: a CPU with no hardened, space or military word; a fibre-optic cable (taken out over the whole gold)
     ("A CPU benchmark for laptops; a fiber optic cable run.", []),
+    # blind batches 206 and 207
+    ("The HSRL; MK-80 series bombs; M8 detection strips; the HELLFIRE-R; KEI interceptors; superantigens such as "
+     "TSST-1; a Wasp UAV with SIGINT; a cartridge case; Infrared Counter Measures (IRCM); expendable decoys; a "
+     "silicon MCP.",
+     [("HSRL", "lidar"), ("MK-80 series bombs", "aerial_bomb"), ("M8 detection strips", "chemical_agent_detector"),
+      ("HELLFIRE-R", "missile"), ("KEI", "surface_to_air_missile"), ("interceptors", "surface_to_air_missile"),
+      ("superantigens", "staphylococcal_enterotoxin"), ("TSST-1", "staphylococcal_enterotoxin"),
+      ("Wasp", "small_tactical_uav"), ("UAV", "unmanned_aerial_vehicle"), ("SIGINT", "signals_intelligence"),
+      ("cartridge case", "ammunition"), ("Infrared Counter Measures", "aircraft_missile_protection"),
+      ("IRCM", "aircraft_missile_protection"), ("expendable decoys", "aircraft_missile_protection"),
+      ("silicon MCP", "image_intensifier_tube")]),
+    # unmarked: the insect, an index and a printer cartridge
+    ("A wasp nest; the KEI index; an empty ink cartridge.", []),
 ]
 
 
