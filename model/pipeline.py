@@ -68,7 +68,8 @@ SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 # Low Probability of Detection") is split off, and the slash after it: "LPI)/" was one token; units
 # such as "rad(Si)/sec" stay whole.
 EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])", r"(?<=[A-Z]{2})\)(?=/)", r"(?<=[A-Z]{2}\))/",
-                 r'(?<=[A-Za-z0-9])"(?=[A-Za-z])', r"(?<=[a-z]{2})\((?=[A-Z]{2})", r"(?<=[A-Z]{2})\.(?=[A-Z][a-z])", r"(?<=[A-Z]{2})\((?=[A-Z][a-z])")
+                 r'(?<=[A-Za-z0-9])"(?=[A-Za-z])', r"(?<=[a-z]{2})\((?=[A-Z]{2})", r"(?<=[A-Z]{2})\.(?=[A-Z][a-z])",
+                 r"(?<=[A-Z]{2})\((?=[A-Z][a-z])")
 # A full stop after a word ending in a capital that follows a small letter or a digit ("made of
 # GaN.", "for the DoD.", "the EA-18G.", "F-35A. Then") is split off; spaCy's English rules split it
 # after two capitals ("HEMT.") or a small letter, not after the mixed case of chemical formulas,
