@@ -39,7 +39,7 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     under ``_text`` (for the HTML report); with ``encode`` worker processes also send each
     record's JSON line under ``_json``.
     """
-    from dualuse.corpora.readers import ReadOptions, iter_units, load_unit
+    from dualuse.corpora.readers import ReadOptions, iter_units
 
     options = options or ReadOptions()
     inputs = [str(i) for i in inputs]
@@ -62,6 +62,21 @@ def tag_inputs(inputs: Iterable[str], *, model: Optional[Path] = None, options=N
     tagger = load(model)
     if thresholds is not None:
         tagger.set_thresholds(*thresholds)
+    return _settled(_tag_loaded(tagger, units, options, inputs, batch_size, with_text))
+
+
+def _settled(records: Iterator[dict]) -> Iterator[dict]:
+    """The records, tagged with the loaded model out of the garbage collector's walks
+    (``settled``): about a tenth faster on a long batch."""
+    from dualuse.model.tagger import settled
+
+    with settled():
+        yield from records
+
+
+def _tag_loaded(tagger, units, options, inputs: list[str], batch_size: int, with_text: bool) -> Iterator[dict]:
+    from dualuse.corpora.readers import load_unit
+
     if _may_wait(inputs):
         return _as_it_arrives(tagger, units, options, batch_size, with_text)
     if not with_text:

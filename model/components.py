@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Optional
 
 import numpy as np
 import srsly
-from spacy.attrs import FLAG19, IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import FLAG19, IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -107,7 +107,7 @@ class SentenceSplitter:
         docs = [d for d in docs if len(d)]
         if not docs:
             return
-        arrays = [d.to_array([ORTH, IS_PUNCT]) for d in docs]
+        arrays = [token_columns(d)[:, (ORTH_COL, IS_PUNCT_COL)] for d in docs]
         sizes = np.array([len(a) for a in arrays])
         arr = np.concatenate(arrays)
         if self._all_punct:
@@ -174,7 +174,10 @@ class TermRuler:
         self.terms = terms
         if forms is None:
             forms = self._shipped_forms(terms)
-        self.forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
+        forms = forms if forms is not None else token_forms(terms, _private_tokenizer(self.nlp))
+        # Kept as tuples: the collector stops walking a tuple of strings after its first pass, and
+        # the 45,000 forms held as lists made every full collection while tagging slower.
+        self.forms = {key: (tuple(map(tuple, exact)), tuple(map(tuple, lower))) for key, (exact, lower) in forms.items()}
         vocab = self.nlp.vocab
         self._joinable_table = None  # made on first use (``_joinable``): a pipeline that only saves needs none
         self._entry_words: dict = {}  # entry id -> its words, made on first use (``_words_of``)
@@ -295,15 +298,11 @@ class TermRuler:
         # matchers. Cue phrases get no such patterns; they are joined only where a document has
         # space tokens, where a line end may break a word ("mil-\nitary").
         joinable = self._joinable() if self.label_field == "family" else None
-        arrays = None
-        if joinable is None:
-            spaces = doc.to_array(IS_SPACE)
-            if spaces.any():
-                joinable = self._cue_joinable()
-        if joinable is not None:
-            # one read of the token array serves the hyphen and line-break views and the acronym checks
-            arrays = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE]).reshape(-1, 5)
-            spaces = arrays[:, 4]
+        # the shared token array serves the hyphen and line-break views and the acronym checks
+        arrays = token_columns(doc)
+        spaces = arrays[:, IS_SPACE_COL]
+        if joinable is None and spaces.any():
+            joinable = self._cue_joinable()
         gapless = _gapless_view(doc, spaces) if spaces.any() else None
         if gapless is None:
             matches = self._lower(doc) + self._exact(doc)
@@ -611,6 +610,29 @@ def _phrase_gaps(doc: Doc, is_space: np.ndarray) -> list[int]:
     return gaps
 
 
+# The token columns every component reads, per document, read once (``token_columns``) by the
+# first that needs them and shared by the others (weakly held: they go with their document).
+# spaCy's ``to_array`` costs about as much per column as the call itself: four components each
+# reading their own columns were a seventh of the time it takes to tag a document.
+_COLUMNS: "weakref.WeakKeyDictionary[Doc, np.ndarray]" = weakref.WeakKeyDictionary()
+# The columns' order: the technology ruler reads the first five as they stand.
+HYPHEN_COL, ORTH_COL, SPACY_COL, LOWER_COL, IS_SPACE_COL, IS_PUNCT_COL, IDX_COL, LENGTH_COL = range(8)
+
+
+def token_columns(doc: Doc) -> np.ndarray:
+    """(n, 8) uint64 array of ``doc``'s tokens: the broken-hyphen flag (``_hyphen_flag``),
+    ORTH, SPACY, LOWER, IS_SPACE, IS_PUNCT, IDX and LENGTH (``*_COL``), read from the Doc once
+    and kept while the Doc lives. None of them changes as the components annotate; a Doc
+    retokenized since (a component of a caller's own between ours) has another length and is
+    read again. Not to be written to: copy first."""
+    columns = _COLUMNS.get(doc)
+    if columns is None or len(columns) != len(doc):
+        columns = doc.to_array([_hyphen_flag(doc.vocab), ORTH, SPACY, LOWER, IS_SPACE, IS_PUNCT, IDX,
+                                LENGTH]).reshape(-1, 8)
+        _COLUMNS[doc] = columns
+    return columns
+
+
 # The view without phrase gaps, per document, made by the first ruler that needs it and read by
 # the other (weakly held: it goes with its document).
 _GAPLESS: "weakref.WeakKeyDictionary[Doc, tuple | None]" = weakref.WeakKeyDictionary()
@@ -630,9 +652,9 @@ def _gapless_view(doc: Doc, is_space: np.ndarray) -> tuple[Doc, np.ndarray] | No
         keep[gaps] = False
         index = np.flatnonzero(keep)
         strings = doc.vocab.strings
-        columns = doc.to_array([ORTH, SPACY])
-        words = [strings[orth] for orth in columns[index, 0].tolist()]
-        spaces = columns[index, 1].astype(bool)
+        columns = token_columns(doc)
+        words = [strings[orth] for orth in columns[index, ORTH_COL].tolist()]
+        spaces = columns[index, SPACY_COL].astype(bool)
         spaces[np.searchsorted(index, np.array(gaps) - 1)] = True  # the word before a gap is followed by a space
         found = (Doc(doc.vocab, words=words, spaces=spaces.tolist()), index)
     _GAPLESS[doc] = found
@@ -1005,7 +1027,7 @@ def _in_context(doc: Doc, spans: list[Span], context_of: dict) -> list[Span]:
     words is within ``CONTEXT_WINDOW`` tokens; every other span as it is."""
     if not any(s.id in context_of for s in spans):
         return spans
-    lowers = doc.to_array(LOWER)
+    lowers = token_columns(doc)[:, LOWER_COL]
     kept = []
     for span in spans:
         if span.id not in context_of:
@@ -1287,7 +1309,7 @@ def _with_defined_acronyms(doc: Doc, spans: list[Span], entry_of: Callable,
     if not defined:
         return spans
     added = []
-    orths = doc.to_array(ORTH)
+    orths = token_columns(doc)[:, ORTH_COL]
     strings = doc.vocab.strings
     for acronym, (label, span_id, n, first) in defined.items():
         forms = (acronym, acronym + "s")

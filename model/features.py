@@ -13,7 +13,7 @@ sentence that has cues instead, so that it can still show evidence. Training and
 build rows with these same functions.
 
 Work is split in two so that a batch is vectorized as a whole: ``DocArrays.of`` copies what
-is needed out of one Doc (one ``to_array`` call and the span offsets), and ``build_rows``
+is needed out of one Doc (its shared token columns and the span offsets), and ``build_rows``
 turns a list of them into rows with a handful of numpy operations.
 """
 
@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.attrs import SENT_START
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .components import CUES_KEY, TECH_KEY, _broken_after
+from .components import (CUES_KEY, IDX_COL, IS_PUNCT_COL, IS_SPACE_COL, LENGTH_COL, LOWER_COL, TECH_KEY,
+                         _broken_after, token_columns)
 from .vocabulary import _EMPTY, KeyRows, _ranges
 
 WINDOW = 40
@@ -44,7 +45,8 @@ _SALT_TERM = np.uint64(0x7E7E1D1D7E7E1D1D)
 MILITARY_LIST = np.uint64(0x4D4C4D4C1157A11D)
 DUAL_USE_LIST = np.uint64(0x0D0A11C0DE11570D)
 NO_MENTION = np.uint64(0x0DEC0DEC0DEC0DEC)
-_ATTRS = [LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]
+# LOWER, IS_PUNCT, IS_SPACE, (SENT_START, read apart), IDX, LENGTH
+_COLS = (LOWER_COL, IS_PUNCT_COL, IS_SPACE_COL, LOWER_COL, IDX_COL, LENGTH_COL)
 
 
 @dataclass
@@ -62,7 +64,9 @@ class DocArrays:
         mentions = [(s.start, s.end, s.label, s.id, control_list(s._.dualuse_category))
                     for s in doc.spans.get(TECH_KEY, [])]
         cues = [(s.start, s.end, s.id) for s in doc.spans.get(CUES_KEY, [])]
-        tokens = doc.to_array(_ATTRS).reshape(-1, len(_ATTRS))
+        # the shared token columns, and the sentence starts as the splitter left them
+        tokens = token_columns(doc)[:, _COLS]  # a copy: ``mend_broken_words`` writes to it
+        tokens[:, 3] = doc.to_array(SENT_START)
         if tokens[:, 2].any():
             mend_broken_words(doc, tokens, known)
         return cls(tokens,

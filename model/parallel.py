@@ -54,7 +54,10 @@ _WORKER: dict = {}
 
 def _init_worker(model, thresholds, batch_size, options) -> None:
     _WORKER.update(model=model, thresholds=thresholds, batch_size=batch_size, options=options)
+    from .tagger import settle_loaded
+
     tagger_for(model, thresholds)  # load now, so a bad bundle fails before any work is handed out
+    settle_loaded()
 
 
 def _tag_units(units: list, with_text: bool, encode: bool) -> list[dict]:

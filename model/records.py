@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
-from .components import CUES_KEY, TECH_KEY
+from .components import CUES_KEY, IDX_COL, IS_SPACE_COL, LENGTH_COL, TECH_KEY, token_columns
 from .features import first_non_space
 
 
@@ -21,7 +21,8 @@ def mention_rows(doc: Doc) -> list[dict]:
     mentions = list(doc.spans.get(TECH_KEY, []))
     if not mentions:
         return []
-    arr = doc.to_array([SENT_START, IDX, LENGTH, IS_SPACE])
+    arr = token_columns(doc)[:, (IS_SPACE_COL, IDX_COL, LENGTH_COL, IS_SPACE_COL)]
+    arr[:, 0] = doc.to_array(SENT_START)
     starts = np.flatnonzero(arr[:, 0].astype(np.int64) == 1)
     if not len(starts) or starts[0] != 0:
         starts = np.concatenate([[0], starts])

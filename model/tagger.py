@@ -9,6 +9,7 @@ of its parts, so one military passage in a long report flags the report.
 from __future__ import annotations
 
 import bisect
+from contextlib import contextmanager
 from typing import Iterable, Iterator, Union
 
 from spacy.language import Language
@@ -24,6 +25,31 @@ CLASSIFIER = "dualuse_classifier"
 PART_CHARS = 100_000
 
 Item = Union[str, tuple, Document]
+
+
+def settle_loaded() -> None:
+    """Put everything alive now, the loaded bundle above all, out of the garbage collector's
+    reach (``gc.freeze``), for a process that loaded its tagger and now only tags: a full
+    collection then walks only what the documents in flight made, not the model's tens of
+    thousands of long-lived objects as well. Not done by ``load``: in a caller's own process
+    it is the caller's choice (``settled`` undoes it when the tagging ends)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+@contextmanager
+def settled() -> Iterator[None]:
+    """``settle_loaded`` for the length of a run, then the frozen objects are handed back to
+    the collector (a process that tags several times frees each finished tagger)."""
+    import gc
+
+    settle_loaded()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def as_document(item: Item, index: int) -> Document:

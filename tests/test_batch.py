@@ -954,3 +954,25 @@ def test_resuming_a_csv_written_with_other_columns_is_refused(corpus, tmp_path):
     result = runner.invoke(app, ["tag", str(corpus), "-o", str(tmp_path / "old.csv"), "--resume"])
     assert result.exit_code == 2 and "other CSV columns" in result.stderr
     assert (tmp_path / "old.csv.partial").read_text() == "id,source,military_prob\na,a,0.1\n"  # untouched
+
+
+def test_a_single_process_run_keeps_the_loaded_model_frozen_only_while_it_tags(tmp_path):
+    """`dualuse tag` takes the loaded bundle out of the garbage collector's walks for the run
+    (``settled``) and hands it back when the records end, so a process that tags again frees
+    the finished tagger."""
+    import gc
+
+    from dualuse.cli.tagging import tag_inputs
+
+    (tmp_path / "a.txt").write_text(MIL)
+    (tmp_path / "b.txt").write_text(CIV)
+    assert gc.get_freeze_count() == 0
+    records = tag_inputs([str(tmp_path)])
+    first = next(records)
+    assert gc.get_freeze_count() > 0 and first["flag"] == "military"
+    rest = list(records)
+    assert gc.get_freeze_count() == 0 and [r["flag"] for r in rest] == ["civilian"]
+    abandoned = tag_inputs([str(tmp_path)])
+    next(abandoned)
+    abandoned.close()
+    assert gc.get_freeze_count() == 0

@@ -119,6 +119,35 @@ def test_cue_on_the_same_words_does_not_overwrite_term_attributes(tiny_nlp):
 
 
 
+def test_token_columns_are_read_once_per_doc_and_again_after_a_retokenizer(tiny_taxonomy, tiny_cues):
+    """The components share one read of a Doc's token columns; a caller's own component that
+    merges tokens between ours must not leave the later ones reading the old columns."""
+    from spacy.attrs import LOWER, ORTH
+    from spacy.language import Language
+
+    from dualuse.model.components import LOWER_COL, ORTH_COL, token_columns
+    from dualuse.model.pipeline import build_pipeline
+
+    nlp = build_pipeline(tiny_taxonomy, tiny_cues)
+    doc = nlp.make_doc("The big grey frigate sailed.")
+    columns = token_columns(doc)
+    assert token_columns(doc) is columns and columns.shape == (6, 8)
+    assert columns[:, ORTH_COL].tolist() == doc.to_array(ORTH).tolist()
+    assert columns[:, LOWER_COL].tolist() == doc.to_array(LOWER).tolist()
+
+    @Language.component("test_merge_first_words")
+    def merge_first_words(doc):
+        with doc.retokenize() as retokenizer:
+            retokenizer.merge(doc[0:3])
+        return doc
+
+    nlp.add_pipe("test_merge_first_words", after="dualuse_sentences")
+    doc = nlp("The big grey frigate sailed.")
+    assert len(doc) == 4 and len(token_columns(doc)) == 4
+    assert [(s.text, s.start) for s in doc.spans[TECH_KEY]] == [("frigate", 1)]
+    assert [c.text for c in doc.spans[CUES_KEY]] == ["frigate"]
+
+
 def test_sentence_splitter_matches_spacy_sentencizer(tiny_nlp):
     reference = spacy.blank("en")
     reference.add_pipe("sentencizer")
