@@ -1765,6 +1765,22 @@ BATCH_KINDS = [
       ("silicon MCP", "image_intensifier_tube")]),
     # unmarked: the insect, an index and a printer cartridge
     ("A wasp nest; the KEI index; an empty ink cartridge.", []),
+    # blind batches 208 and 209
+    ("A Single Integrated Air Picture (SIAP); wideband RF memory for Electronic Counter Measures and false target "
+     "generation; Theater High Altitude Area Defense; EKV interceptors; combat ships; a combat control system; a "
+     "REMUS vehicle; the SQQ89; HTPMC parts of PMR-15; a distributed aperture system; a guidance and control "
+     "system; TALON units for IED defeat.",
+     [("Single Integrated Air Picture", "command_and_control_system"), ("SIAP", "command_and_control_system"),
+      ("RF memory", "electronic_warfare"), ("Electronic Counter Measures", "electronic_warfare"),
+      ("false target generation", "electronic_warfare"),
+      ("Theater High Altitude Area Defense", "surface_to_air_missile"), ("EKV", "surface_to_air_missile"),
+      ("interceptors", "surface_to_air_missile"), ("combat ships", "warship"), ("combat control system", "warship"),
+      ("REMUS", "autonomous_underwater_vehicle"), ("SQQ89", "sonar"), ("HTPMC", "polymer_matrix_composite"),
+      ("PMR-15", "polymer_matrix_composite"), ("distributed aperture system", "eo_ir_sensor"),
+      ("guidance and control system", "guidance_set"), ("TALON", "unmanned_ground_vehicle"),
+      ("IED", "improvised_explosive_device")]),
+    # unmarked: regulatory guidance, a jaw joint, a clinic and a bird's claws
+    ("Guidance and controls for e-bikes; the TMD joint; an NMD clinic; Talon claws; random memory.", []),
 ]
 
 
