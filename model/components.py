@@ -292,8 +292,23 @@ class TermRuler:
 
     # -------------------------------------------------------------- annotate
     def __call__(self, doc: Doc) -> Doc:
+        return self._annotate(doc, _ALL_MARKS)
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        for batch in minibatch(stream, size=batch_size):
+            # cue phrases read no acronym or designation, and hyphens only where a document has
+            # space tokens: for them the pass would cost more than it spares
+            marks = _marks_of(batch) if self.label_field == "family" else itertools.repeat(_ALL_MARKS)
+            for doc, doc_marks in zip(batch, marks):
+                yield self._annotate(doc, doc_marks)
+
+    def _annotate(self, doc: Doc, marks: tuple[bool, bool, bool]) -> Doc:
+        """``marks``: whether ``doc`` may hold an opening parenthesis, a hyphen (a token, or a
+        word ending with one) and the "AN" of an equipment designation (``_marks_of``); the
+        readings that start from such a token are skipped where it has none."""
         if self.terms is None:
             raise ValueError(f"The '{self.name}' component has no terms: call nlp.initialize() first.")
+        has_open, has_hyphen, has_an = marks
         # Technology terms: made before matching, as it adds the hyphenated-prefix patterns to the
         # matchers. Cue phrases get no such patterns; they are joined only where a document has
         # space tokens, where a line end may break a word ("mil-\nitary").
@@ -310,10 +325,11 @@ class TermRuler:
             matches = _matches_through(gapless, (self._lower, self._exact))
         # technology terms around an acronym in parentheses (cue phrases are not read so: they are
         # seldom written so, and the cue ruler has no token array at hand to find them cheaply)
-        groups = _acronym_groups(doc, arrays[:, 1:4], *self._words_around()) if self.resolve_acronyms else []
+        groups = (_acronym_groups(doc, arrays[:, 1:4], *self._words_around())
+                  if self.resolve_acronyms and has_open else [])
         across = (_matches_across_groups(doc, arrays[:, 1], groups, (self._lower, self._exact), gapless)
                   if groups else [])
-        if joinable is not None:
+        if joinable is not None and has_hyphen:
             joined, inside_words = _hyphen_joined_matches(doc, (self._lower, self._exact), joinable, arrays[:, :4],
                                                           gapless, line_ends_only=self.label_field != "family")
             if inside_words:
@@ -324,13 +340,13 @@ class TermRuler:
         if self._topic_gate:
             kept = [m for m in matches if m[0] != self._topic_gate]
             topic_words, matches = len(kept) < len(matches), kept
-        spans = self._spans_of(doc, matches + across, topic_words, arrays)
+        spans = self._spans_of(doc, matches + across, topic_words, arrays, has_an)
         if self.resolve_acronyms and spans:
             definers = spans
             if across:
                 # a technology read across an acronym in parentheses: split at it (``_split_at_groups``);
                 # acronyms are defined as the spans read without such matches define them
-                definers = self._spans_of(doc, matches, topic_words, arrays)
+                definers = self._spans_of(doc, matches, topic_words, arrays, has_an)
                 spans = _split_at_groups(doc, spans, definers, groups)
             spans = _with_defined_acronyms(doc, spans, self._entry_of, definers)
             spans = _without_redefined_acronyms(doc, spans, self._words_of, arrays[:, 1])
@@ -346,11 +362,8 @@ class TermRuler:
                     span._.dualuse_category = entry.category
         return doc
 
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
-        for doc in stream:
-            yield self(doc)
-
-    def _spans_of(self, doc: Doc, matches: list, topic_words: bool, arrays: np.ndarray | None) -> list[Span]:
+    def _spans_of(self, doc: Doc, matches: list, topic_words: bool, arrays: np.ndarray,
+                  has_an: bool = True) -> list[Span]:
         """The spans of ``matches``: the longest win; exclusions, context patterns without their
         context words and capitalised words inside company names are dropped; equipment
         designations (technology terms) or the funders' topic numbers (cues) are added."""
@@ -363,7 +376,7 @@ class TermRuler:
             spans = _in_context(doc, spans, self._context_of)
         if self.label_field == "family" and spans:
             spans = _outside_company_names(doc, spans)
-        if self.label_field == "family":
+        if self.label_field == "family" and has_an:
             designations = _equipment_designations(doc, arrays[:, 1], self.terms.by_id)
             if designations:
                 spans = filter_spans(spans + designations)
@@ -1080,6 +1093,27 @@ _DESIGNATION = re.compile(r"[A-Z]{3}-\d+")
 _DESIGNATED_KIND = {"P": "radar", "Q": "sonar", "R": "tactical_radio", "L": "electronic_warfare",
                     "A": "infrared_detector", "E": "laser"}
 _AN = get_string_id("AN")
+
+
+_ALL_MARKS = (True, True, True)
+
+
+def _marks_of(docs: list[Doc]) -> list[tuple[bool, bool, bool]]:
+    """Per document of a batch: whether it has an opening parenthesis, a hyphen (a token of its
+    own, or a word ending with one: ``_hyphen_flag``) and an "AN" token. Found for the whole
+    batch with one pass over its token columns: most documents have no hyphen to join and no
+    designation, and the per-document calls that would find so cost more than the pass."""
+    columns = [token_columns(d) for d in docs]
+    sizes = [len(c) for c in columns]
+    if not sum(sizes):
+        return [(False, False, False)] * len(docs)
+    arr = np.concatenate(columns)
+    orths = arr[:, ORTH_COL]
+    hits = np.stack([orths == _OPEN, (orths == _HYPHEN) | (arr[:, HYPHEN_COL] != 0),
+                     orths == np.uint64(_AN)], axis=1)
+    counts = np.concatenate([np.zeros((1, 3), dtype=np.int64), np.cumsum(hits, axis=0)])
+    bounds = np.cumsum([0] + sizes)
+    return [tuple(row) for row in (counts[bounds[1:]] > counts[bounds[:-1]]).tolist()]
 
 
 def _equipment_designations(doc: Doc, orths: np.ndarray, by_id: dict) -> list[Span]:
