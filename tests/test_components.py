@@ -1130,7 +1130,7 @@ BATCH_KINDS = [
     # unmarked: energy-absorbing trim in a car, a video tape recorder
     ("The optimized EA applique outperformed three commercial EA systems in head impact tests; an old VTR tape.", []),
     # batches 98 and 99
-    ("SAR images correct inertial drift; the INS error is reset from landmarks. A multi-lobe flame holder in the augmentor; the "
+    ("SAR data correct inertial drift; the INS error is reset from landmarks. A multi-lobe flame holder in the augmentor; the "
      "Miniature Xenon Ion (MiXI) thruster; Ir/Re combustion chambers within liquid engines; small caliber weapons.",
      [("SAR", "synthetic_aperture_radar"), ("INS", "inertial_navigation_system"), ("flame holder", "afterburner"), ("augmentor", "afterburner"),
       ("Miniature Xenon Ion", "spacecraft_electric_propulsion"), ("MiXI", "spacecraft_electric_propulsion"),
@@ -1781,6 +1781,14 @@ BATCH_KINDS = [
       ("IED", "improvised_explosive_device")]),
     # unmarked: regulatory guidance, a jaw joint, a clinic and a bird's claws
     ("Guidance and controls for e-bikes; the TMD joint; an NMD clinic; Talon claws; random memory.", []),
+    # blind batches 210 and 211
+    ("The JSF Program; a DIAL system for methane; vertical power transistors; the citrus canker bacterium; SAR "
+     "scene generation; nitrate ester plasticizers.",
+     [("JSF Program", "combat_aircraft"), ("DIAL", "lidar"), ("vertical power transistors", "power_semiconductor"),
+      ("citrus canker bacterium", "citrus_canker_bacterium"), ("SAR scene", "synthetic_aperture_radar"),
+      ("nitrate ester plasticizers", "energetic_material")]),
+    # unmarked: a telephone dial, a button, a web framework, a scan and vinyl plasticizers
+    ("A dial system for phones; a DIAL button; a JSF web page; an MRI scene; ester plasticizers for vinyl.", []),
 ]
 
 
