@@ -1789,6 +1789,15 @@ BATCH_KINDS = [
       ("nitrate ester plasticizers", "energetic_material")]),
     # unmarked: a telephone dial, a button, a web framework, a scan and vinyl plasticizers
     ("A dial system for phones; a DIAL button; a JSF web page; an MRI scene; ester plasticizers for vinyl.", []),
+    # blind batches 212 and 213
+    ("Single event upsets and SEU rates in CMOS circuits; a TDACS divert valve; an air-turbo-rocket; geolocating "
+     "emitters; the Bradley and Paladin Integration Management (PIM) vehicles.",
+     [("Single event upsets", "radiation_hardened_electronics"), ("SEU", "radiation_hardened_electronics"),
+      ("TDACS", "divert_attitude_control_system"), ("divert valve", "divert_attitude_control_system"),
+      ("air-turbo-rocket", "combined_cycle_engine"), ("geolocating emitters", "radio_direction_finding"),
+      ("Bradley", "armoured_fighting_vehicle"), ("Paladin Integration Management", "artillery"), ("PIM", "artillery")]),
+    # unmarked: a person, office printing, a university and an actor
+    ("A suicide bomber; laser printing; the SEU campus; Bradley Cooper.", []),
 ]
 
 
