@@ -1798,6 +1798,15 @@ BATCH_KINDS = [
       ("Bradley", "armoured_fighting_vehicle"), ("Paladin Integration Management", "artillery"), ("PIM", "artillery")]),
     # unmarked: a person, office printing, a university and an actor
     ("A suicide bomber; laser printing; the SEU campus; Bradley Cooper.", []),
+    # blind batches 214 and 215
+    ("A Mach-Zehnder interferometric intensity modulator; ADC and DAC chips at 2 Gsps; F136 engines; a 64x64 readout "
+     "multiplexer; biological obscurants for the Army.",
+     [("Mach-Zehnder interferometric intensity modulator", "electro_optic_modulator"),
+      ("ADC", "analog_to_digital_converter"), ("DAC", "digital_to_analog_converter"), ("chips", "semiconductor"),
+      ("F136 engines", "military_turbofan"), ("readout multiplexer", "readout_integrated_circuit"),
+      ("biological obscurants", "military_obscurant")]),
+    # unmarked: a data access committee, a form number, weather and a speed ratio
+    ("The DAC approved data access; an F136 form; obscurants such as fog in a forest; a Mach number.", []),
 ]
 
 
