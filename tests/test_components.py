@@ -1807,6 +1807,16 @@ BATCH_KINDS = [
       ("biological obscurants", "military_obscurant")]),
     # unmarked: a data access committee, a form number, weather and a speed ratio
     ("The DAC approved data access; an F136 form; obscurants such as fog in a forest; a Mach number.", []),
+    # blind batches 216 and 217
+    ("Decks of amphibious ships under short take-off vertical landing aircraft; an active electronically scanned "
+     "antenna; Minotaur 1 and Falcon 1; armored tactical vehicles; CMC components for the engine; photonic "
+     "beamforming.",
+     [("amphibious ships", "warship"), ("short take-off vertical landing", "combat_aircraft"),
+      ("active electronically scanned antenna", "aesa_radar"), ("Minotaur 1", "space_launch_vehicle"),
+      ("Falcon 1", "space_launch_vehicle"), ("armored tactical vehicles", "armoured_fighting_vehicle"),
+      ("CMC", "ceramic_matrix_composite"), ("photonic beamforming", "phased_array_antenna")]),
+    # unmarked: a drug filing's chemistry section, a lab tube, a frog and an optical material
+    ("The CMC filing for the drug; a Falcon tube; the amphibious frog; a photonic crystal.", []),
 ]
 
 
