@@ -1817,6 +1817,15 @@ BATCH_KINDS = [
       ("CMC", "ceramic_matrix_composite"), ("photonic beamforming", "phased_array_antenna")]),
     # unmarked: a drug filing's chemistry section, a lab tube, a frog and an optical material
     ("The CMC filing for the drug; a Falcon tube; the amphibious frog; a photonic crystal.", []),
+    # blind batches 218 and 219
+    ("Small-caliber tracer ammunition; 7.62mm rounds; surface ships and submarines; linear beam amplifiers; an E2 "
+     "Hawkeye; CsI:Tl screens; GFI beam control.",
+     [("Small-caliber tracer ammunition", "ammunition"), ("7.62mm rounds", "ammunition"), ("surface ships", "warship"),
+      ("submarines", "submarine"), ("linear beam amplifiers", "travelling_wave_tube"),
+      ("E2 Hawkeye", "military_transport_aircraft"), ("CsI:Tl", "radiation_detector"),
+      ("GFI beam control", "beam_control")]),
+    # unmarked: a freight shipment, a light beam and a view
+    ("A surface shipment of grain; a linear beam of light; a hawkeye view.", []),
 ]
 
 
