@@ -316,15 +316,16 @@ class TermRuler:
         # the shared token array serves the hyphen and line-break views and the acronym checks
         arrays = token_columns(doc)
         spaces = arrays[:, IS_SPACE_COL]
-        if joinable is None and spaces.any():
+        has_space = bool(spaces.any())
+        if joinable is None and has_space:
             joinable = self._cue_joinable()
-        gapless = _gapless_view(doc, spaces) if spaces.any() else None
+        gapless = _gapless_view(doc, spaces) if has_space else None
         if gapless is None:
             matches = self._lower(doc) + self._exact(doc)
         else:  # the view holds every word of the document: matched once, there
             matches = _matches_through(gapless, (self._lower, self._exact))
         # technology terms around an acronym in parentheses (cue phrases are not read so: they are
-        # seldom written so, and the cue ruler has no token array at hand to find them cheaply)
+        # seldom written so)
         groups = (_acronym_groups(doc, arrays[:, 1:4], *self._words_around())
                   if self.resolve_acronyms and has_open else [])
         across = (_matches_across_groups(doc, arrays[:, 1], groups, (self._lower, self._exact), gapless)
@@ -363,7 +364,7 @@ class TermRuler:
         return doc
 
     def _spans_of(self, doc: Doc, matches: list, topic_words: bool, arrays: np.ndarray,
-                  has_an: bool = True) -> list[Span]:
+                  has_an: bool) -> list[Span]:
         """The spans of ``matches``: the longest win; exclusions, context patterns without their
         context words and capitalised words inside company names are dropped; equipment
         designations (technology terms) or the funders' topic numbers (cues) are added."""
@@ -644,6 +645,14 @@ def token_columns(doc: Doc) -> np.ndarray:
                                 LENGTH]).reshape(-1, 8)
         _COLUMNS[doc] = columns
     return columns
+
+
+def columns_with_sent_starts(doc: Doc, columns: tuple) -> np.ndarray:
+    """A copy of ``doc``'s token ``columns`` (``*_COL``), in that order, where None stands for
+    SENT_START: the sentence splitter sets it after the shared read, so it is read from the Doc."""
+    picked = token_columns(doc)[:, [ORTH_COL if c is None else c for c in columns]]
+    picked[:, columns.index(None)] = doc.to_array(SENT_START)
+    return picked
 
 
 # The view without phrase gaps, per document, made by the first ruler that needs it and read by

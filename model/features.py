@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from spacy.attrs import SENT_START
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .components import (CUES_KEY, IDX_COL, IS_PUNCT_COL, IS_SPACE_COL, LENGTH_COL, LOWER_COL, TECH_KEY,
-                         _broken_after, token_columns)
+                         _broken_after, columns_with_sent_starts)
 from .vocabulary import _EMPTY, KeyRows, _ranges
 
 WINDOW = 40
@@ -45,8 +44,8 @@ _SALT_TERM = np.uint64(0x7E7E1D1D7E7E1D1D)
 MILITARY_LIST = np.uint64(0x4D4C4D4C1157A11D)
 DUAL_USE_LIST = np.uint64(0x0D0A11C0DE11570D)
 NO_MENTION = np.uint64(0x0DEC0DEC0DEC0DEC)
-# LOWER, IS_PUNCT, IS_SPACE, (SENT_START, read apart), IDX, LENGTH
-_COLS = (LOWER_COL, IS_PUNCT_COL, IS_SPACE_COL, LOWER_COL, IDX_COL, LENGTH_COL)
+# LOWER, IS_PUNCT, IS_SPACE, SENT_START (None: ``columns_with_sent_starts``), IDX, LENGTH
+_COLS = (LOWER_COL, IS_PUNCT_COL, IS_SPACE_COL, None, IDX_COL, LENGTH_COL)
 
 
 @dataclass
@@ -64,9 +63,7 @@ class DocArrays:
         mentions = [(s.start, s.end, s.label, s.id, control_list(s._.dualuse_category))
                     for s in doc.spans.get(TECH_KEY, [])]
         cues = [(s.start, s.end, s.id) for s in doc.spans.get(CUES_KEY, [])]
-        # the shared token columns, and the sentence starts as the splitter left them
-        tokens = token_columns(doc)[:, _COLS]  # a copy: ``mend_broken_words`` writes to it
-        tokens[:, 3] = doc.to_array(SENT_START)
+        tokens = columns_with_sent_starts(doc, _COLS)  # a copy: ``mend_broken_words`` writes to it
         if tokens[:, 2].any():
             mend_broken_words(doc, tokens, known)
         return cls(tokens,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
-from .components import CUES_KEY, IDX_COL, IS_SPACE_COL, LENGTH_COL, TECH_KEY, token_columns
+from .components import CUES_KEY, IDX_COL, IS_SPACE_COL, LENGTH_COL, TECH_KEY, columns_with_sent_starts
 from .features import first_non_space
 
 
@@ -21,8 +20,7 @@ def mention_rows(doc: Doc) -> list[dict]:
     mentions = list(doc.spans.get(TECH_KEY, []))
     if not mentions:
         return []
-    arr = token_columns(doc)[:, (IS_SPACE_COL, IDX_COL, LENGTH_COL, IS_SPACE_COL)]
-    arr[:, 0] = doc.to_array(SENT_START)
+    arr = columns_with_sent_starts(doc, (None, IDX_COL, LENGTH_COL, IS_SPACE_COL))
     starts = np.flatnonzero(arr[:, 0].astype(np.int64) == 1)
     if not len(starts) or starts[0] != 0:
         starts = np.concatenate([[0], starts])
