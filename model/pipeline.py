@@ -66,10 +66,12 @@ SAVED_TOKENIZER = {"@tokenizers": "dualuse.saved_tokenizer.v1"}
 # Ambush Protected) vehicle"); not one before a single capital ("DD(X)", "P(Y)") or a digit.
 # A closing parenthesis after two capitals and before a slash ("Low Probability of Intercept (LPI)/
 # Low Probability of Detection") is split off, and the slash after it: "LPI)/" was one token; units
-# such as "rad(Si)/sec" stay whole.
+# such as "rad(Si)/sec" stay whole. So is one after two capitals and before a small letter ("Pulse
+# Detonation Engine (PDE)and its inlet", "Evolved Expendable Launch Vehicles (EELV)s"), where a lost
+# space or a plural glued the acronym to the next word.
 EXTRA_INFIXES = (r"\)(?=-[A-Za-z])", r"(?<=\))-(?=[A-Za-z])", r"(?<=[A-Z]{2})\)(?=/)", r"(?<=[A-Z]{2}\))/",
                  r'(?<=[A-Za-z0-9])"(?=[A-Za-z])', r"(?<=[a-z]{2})\((?=[A-Z]{2})", r"(?<=[A-Z]{2})\.(?=[A-Z][a-z])",
-                 r"(?<=[A-Z]{2})\((?=[A-Z][a-z])")
+                 r"(?<=[A-Z]{2})\((?=[A-Z][a-z])", r"(?<=[A-Z]{2})\)(?=[a-z])")
 # A full stop after a word ending in a capital that follows a small letter or a digit ("made of
 # GaN.", "for the DoD.", "the EA-18G.", "F-35A. Then") is split off; spaCy's English rules split it
 # after two capitals ("HEMT.") or a small letter, not after the mixed case of chemical formulas,

@@ -1826,6 +1826,18 @@ BATCH_KINDS = [
       ("GFI beam control", "beam_control")]),
     # unmarked: a freight shipment, a light beam and a view
     ("A surface shipment of grain; a linear beam of light; a hawkeye view.", []),
+    # blind batches 220 and 221
+    ("A Joint High Speed Vessel; a ground proximity warning system; sniper detectors; dismount detection from a "
+     "UAV; an ATR for the seeker; RH-eDRAM memory; an infrared photodiode; armor panels; a photoconductive "
+     "semiconductor switch; OneSAF and computer-generated forces; a Dismount Detection Radar.",
+     [("Joint High Speed Vessel", "warship"), ("ground proximity warning system", "aircraft_surveillance_transponder"),
+      ("sniper detectors", "gunshot_detection"), ("dismount detection", "automatic_target_recognition"),
+      ("UAV", "unmanned_aerial_vehicle"), ("ATR", "automatic_target_recognition"), ("eDRAM", "memory_chip"),
+      ("infrared photodiode", "infrared_detector"), ("armor panels", "armour_plate"),
+      ("photoconductive semiconductor switch", "pulsed_power"), ("OneSAF", "military_training_simulation"),
+      ("computer-generated forces", "military_training_simulation"), ("Dismount Detection Radar", "radar")]),
+    ("The ATR 72 airplane and its flight controls; a high speed vessel for cargo; a blood vessel; sniper fire; "
+     "a switch.", []),
 ]
 
 
@@ -1849,6 +1861,20 @@ def test_an_acronym_glued_to_a_slash_by_its_parenthesis_is_found(default_nlp):
     assert found.count(("LPI", "low_probability_of_intercept")) == 2
     assert [t.text for t in default_nlp.make_doc("(LPI)/(LPD)")] == ["(", "LPI", ")", "/", "(LPD", ")"]
     assert [t.text for t in default_nlp.make_doc("and/or f(x)/2 rad(Si)/s")] == ["and/or", "f(x)/2", "rad(Si)/s"]
+
+
+def test_an_acronym_glued_to_the_next_word_by_its_parenthesis_is_found(default_nlp):
+    """spaCy's English rules keep "(LRE)production" and "(EELV)s" whole; the parenthesis after two
+    capitals is split off before a small letter, so the acronym and its later uses are found;
+    a formula or a bracketed plural keeps its own reading."""
+    text = ("Titanium hardware for Liquid Rocket Engine(LRE)production; the LRE parts. "
+            "Evolved Expendable Launch Vehicle (EELV)s and the EELV fleet.")
+    found = [(t, i) for t, _, i in tech(default_nlp, text)]
+    assert found.count(("LRE", "liquid_rocket_engine")) == 2, found
+    assert found.count(("EELV", "space_launch_vehicle")) == 2, found
+    assert [t.text for t in default_nlp.make_doc("(PDE)and")] == ["(", "PDE", ")", "and"]
+    assert [t.text for t in default_nlp.make_doc("Ca(OH)2 and Zr(O)C and rad(Si)/s")] == [
+        "Ca(OH)2", "and", "Zr(O)C", "and", "rad(Si)/s"]
 
 
 def test_a_double_quote_glued_between_letters_is_split_off(default_nlp):
