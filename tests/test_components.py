@@ -1838,6 +1838,16 @@ BATCH_KINDS = [
       ("computer-generated forces", "military_training_simulation"), ("Dismount Detection Radar", "radar")]),
     ("The ATR 72 airplane and its flight controls; a high speed vessel for cargo; a blood vessel; sniper fire; "
      "a switch.", []),
+    # blind batches 222 and 223
+    ("Thermal batteries give primary power to military devices; a Safe/Arm (S/A) unit and the S/A; pyroelectric "
+     "detectors; proportional navigation; a short wave IR sensor; a Combat Rubber Raiding Craft; reactive materials "
+     "for nanothermite.",
+     [("Thermal batteries", "reserve_battery"), ("Safe/Arm", "detonator"), ("S/A", "detonator"), ("S/A", "detonator"),
+      ("pyroelectric detectors", "infrared_detector"), ("proportional navigation", "guidance_set"),
+      ("short wave IR sensor", "swir_camera"), ("Combat Rubber Raiding Craft", "warship"),
+      ("reactive materials", "energetic_material"), ("nanothermite", "thermite")]),
+    ("A thermal battery pack cools milk in a village; at a safe arm's length; reactive materials in a solar cell; "
+     "a rubber raft.", []),
 ]
 
 
