@@ -724,7 +724,8 @@ BATCH_KINDS = [
      "powered microwave (HPM); High-Level Information Fusion (HLIF); molecular layer deposition (MLD); the SSN 688I "
      "and Virginia Class.",
      [("Transformational Satellite Communications System", "satellite_communications"),
-      ("TSAT", "satellite_communications"), ("heterostructure field-effect transistors", "gan_transistor"),
+      ("TSAT", "satellite_communications"), ("III-Nitride", "aluminium_nitride"),
+      ("heterostructure field-effect transistors", "gan_transistor"),
       ("HFETs", "gan_transistor"), ("Betavoltaic batteries", "betavoltaic_battery"),
       ("microwave tubes", "travelling_wave_tube"), ("digital warning receivers", "radar_warning_receiver"),
       ("Space Fence", "radar"), ("high powered microwave", "high_power_microwave_weapon"),
@@ -1848,6 +1849,18 @@ BATCH_KINDS = [
       ("reactive materials", "energetic_material"), ("nanothermite", "thermite")]),
     ("A thermal battery pack cools milk in a village; at a safe arm's length; reactive materials in a solar cell; "
      "a rubber raft.", []),
+    # blind batches 224 and 225
+    ("SNM detection; an M203 grenade launcher; strike aircraft; neutral particle beams; III-Nitride lasers; the MTRS; "
+     "explosive vapors; the IHPRPT goals; air data systems; a General Purpose Heat Source; the M-TADS; Constant Hawk "
+     "imagery and Angel Fire EO.",
+     [("SNM", "fissile_material"), ("M203 grenade launcher", "grenade"), ("strike aircraft", "combat_aircraft"),
+      ("neutral particle beams", "directed_energy_weapon"), ("III-Nitride", "aluminium_nitride"), ("lasers", "laser"),
+      ("MTRS", "unmanned_ground_vehicle"), ("explosive vapors", "energetic_material"), ("IHPRPT", "solid_rocket_motor"),
+      ("air data systems", "avionics"), ("General Purpose Heat Source", "betavoltaic_battery"),
+      ("M-TADS", "targeting_pod"), ("Constant Hawk", "wide_area_surveillance"), ("Angel Fire", "wide_area_surveillance")]),
+    # unmarked: a labour strike, a resort town, a microscope's beam and a figure of speech
+    ("A strike of the union; the Angel Fire Resort in New Mexico; a particle beam in a microscope; explosive growth of "
+     "data.", []),
 ]
 
 

@@ -19,7 +19,7 @@ GOLD = Path(__file__).resolve().parents[1] / "corpora" / "gold" / "mentions.json
 
 def test_taxonomy_size_and_coverage():
     taxonomy = default_taxonomy()
-    assert taxonomy.version == "2026.119"
+    assert taxonomy.version == "2026.120"
     per_family = Counter(e.label for e in taxonomy.entries)
     assert len(taxonomy.entries) >= 500
     assert set(per_family) == set(FAMILIES)
